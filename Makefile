@@ -1,0 +1,59 @@
+# yorisoi: the only set-up a user needs.  make run  /  make test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+DEMO_PERSONS ?= 60
+
+.PHONY: run test install lint bench otp e2e clean-db
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --persons $(DEMO_PERSONS) --seed 1 --if-empty
+	$(PY) manage.py demo_info
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Tests: unit and integration tests, then the browser tests in their own process (they drive one live
+# server). Both always run; the exit status is the first failure's. Without Chromium the browser tests are
+# skipped with a line saying how to install it. TEST_WORKERS=2 spreads the first part over two processes
+# (pytest-xdist): faster on an idle multi-core machine, but it needs test ids that are the same in every
+# process (no random values in parametrize), so one process is the default.
+# JUNIT_DIR=dir writes dir/unit.xml and dir/e2e.xml (used by .ci/run to count the tests).
+TEST_WORKERS ?= 0
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+junit = $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/$(1).xml)
+
+test: install
+	@status=0; \
+	echo "== 単体・結合テスト / unit and integration tests"; \
+	$(PYTEST) -n $(TEST_WORKERS) yorisoi tests $(call junit,unit) $(PYTEST_ARGS) || status=$$?; \
+	echo "== ブラウザテスト / end-to-end tests (Chromium)"; \
+	$(PYTEST) e2e $(call junit,e2e) $(PYTEST_ARGS) || { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
+	exit $$status
+
+e2e: install
+	$(PYTEST) e2e $(call junit,e2e) $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+otp: install
+	@$(PY) manage.py demo_otp $(USER)
+
+# Demo-data generation rate on a scratch SQLite database (median of BENCH_RUNS runs), then the reference figures.
+# BENCH_POSTGRES=postgres://user@host:5432/postgres measures on a scratch database of that server instead.
+bench: install
+	$(PY) manage.py bench_seed --persons $${BENCH_PERSONS:-20000} --runs $${BENCH_RUNS:-3} \
+		$${BENCH_POSTGRES:+--postgres $$BENCH_POSTGRES}

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from yorisoi.cases import views as case_views
+from yorisoi.privacy.policy import rule
+
+
+@rule("public")
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("yorisoi.accounts.urls")),
+    path("people/", include("yorisoi.people.urls")),
+    path("cases/", include("yorisoi.cases.urls")),
+    path("records/", include("yorisoi.records.urls")),
+    path("partners/", include("yorisoi.partners.urls")),
+    path("procedures/", include("yorisoi.procedures.urls")),
+    path("placements/", include("yorisoi.placements.urls")),
+    path("intake/", include("yorisoi.intake.urls")),
+    path("planning/", include("yorisoi.planning.urls")),
+    path("disclosure/", include("yorisoi.disclosure.urls")),
+    path("inbox/", include("yorisoi.inbox.urls")),
+    path("transfers/", include("yorisoi.transfers.urls")),
+    path("privacy/", include("yorisoi.privacy.urls")),
+    path("admin/", admin.site.urls),
+]
