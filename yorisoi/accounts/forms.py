@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from yorisoi.common.forms import VersionedFormMixin, apply_japanese_required_messages
+
+from .models import Center
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label="ユーザー名", max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label="パスワード", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    error_messages = {
+        "invalid_login": "ユーザー名またはパスワードが正しくありません。",
+        "inactive": "このアカウントは利用停止中です。管理者に連絡してください。",
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="確認コード（6桁）", min_length=6, max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "autofocus": True, "pattern": "[0-9０-９]{6}"}),
+        error_messages={"required": "確認コードを入力してください。",
+                        "min_length": "確認コードは6桁です。", "max_length": "確認コードは6桁です。"},
+    )
+
+    def clean_token(self) -> str:
+        import unicodedata
+
+        token = unicodedata.normalize("NFKC", self.cleaned_data["token"]).strip()
+        if not token.isdigit():
+            raise forms.ValidationError("確認コードは数字6桁です。")
+        return token
+
+
+class CenterSettingsForm(VersionedFormMixin):
+    name = forms.CharField(label="センター名", max_length=100)
+    phone = forms.CharField(label="電話番号", max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
+    case_visibility = forms.ChoiceField(
+        label="支援ケースを見られる職員", choices=Center.CaseVisibility.choices, widget=forms.RadioSelect,
+        help_text="「担当職員と管理者だけ」にすると、相談員は自分が主担当・副担当のケースだけを開けます。"
+                  "担当外のケースは、理由を入力する緊急閲覧で開けます（管理者に表示されます）。"
+                  "事務・閲覧の職員の見られる範囲は変わりません。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_japanese_required_messages(self)
+        self.fields["case_visibility"].error_messages["required"] = "支援ケースを見られる職員を選んでください。"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("センター名を入力してください。")
+        return name
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's form (the validators of AUTH_PASSWORD_VALIDATORS) with Japanese labels and messages."""
+
+    error_messages = {
+        "password_mismatch": "確認のために入力したパスワードが一致しません。",
+        "password_incorrect": "現在のパスワードが正しくありません。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "現在のパスワード"
+        self.fields["new_password1"].label = "新しいパスワード"
+        self.fields["new_password2"].label = "新しいパスワード（確認）"
+        self.fields["new_password1"].help_text = (
+            "12文字以上。氏名やユーザー名に似たもの、よく使われるもの、数字だけのものは使えません。"
+            "長めの文（例：言葉を3つ以上つなげたもの）がおすすめです。")
+        self.fields["new_password2"].help_text = ""
+        for name in ("old_password", "new_password1", "new_password2"):
+            self.fields[name].error_messages["required"] = f"{self.fields[name].label}を入力してください。"
+
+    def clean_new_password1(self):
+        new = self.cleaned_data.get("new_password1")
+        if new and new == self.data.get("old_password"):
+            raise forms.ValidationError("新しいパスワードは、現在のパスワードと違うものにしてください。")
+        return new
