@@ -1,0 +1,160 @@
+"""Forms of the case pages. They validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from yorisoi.accounts.models import Role
+from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.privacy import policy
+
+from .models import FLAG_SUGGESTIONS, Case, CaseKind, Phase, ReferralSource, Urgency
+
+BLANK = [("", "選んでください")]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def typed_with_version(request, version: int, prefix: str = ""):
+    """What the user typed, carrying the current version so that a second, informed save goes through."""
+    data = request.POST.copy()
+    data[f"{prefix}-version" if prefix else "version"] = str(version)
+    return data
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj}（{obj.get_role_display()}）"
+
+
+def _staff_queryset(user, current: Case | None = None):
+    """Directors and workers of the user's center; a case keeps its present staff even if they left."""
+    qs = policy.staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+    if current is not None:
+        keep = [pk for pk in (current.main_staff_id, current.sub_staff_id) if pk]
+        if keep:
+            from yorisoi.accounts.models import Staff
+
+            qs = (qs | Staff.objects.filter(pk__in=keep, center_id=user.center_id)).distinct()
+    return qs.order_by("role", "id")
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label="支援の種別", choices=BLANK + CaseKind.choices)
+    referral_source = forms.ChoiceField(label="依頼元の種別", choices=BLANK + ReferralSource.choices)
+    referral_agency = forms.CharField(
+        label="依頼元機関", max_length=100, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例：さいたま地方検察庁 再犯防止対策室"}))
+    referral_officer = forms.CharField(label="依頼元担当者", max_length=100, required=False)
+    referral_contact = forms.CharField(label="依頼元連絡先", max_length=100, required=False,
+                                       widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    referral_date = EraDateField(label="依頼日")
+    expected_release_date = EraDateField(label="釈放予定日", required=False,
+                                         help_text="分かっていれば入力してください。ホーム画面で7日前から知らせます。")
+    release_place = forms.CharField(label="釈放場所", max_length=100, required=False,
+                                    widget=forms.TextInput(attrs={"placeholder": "例：〇〇拘置支所"}))
+    # Not required: a form posted without it (older clients, scripts) means 通常.
+    urgency = forms.ChoiceField(label="緊急度", choices=Urgency.choices, initial=Urgency.NORMAL, required=False,
+                                widget=forms.RadioSelect(attrs={"class": "urgency-choices"}))
+    main_staff = StaffChoiceField(label="主担当", queryset=None, empty_label="選んでください")
+    sub_staff = StaffChoiceField(label="副担当", queryset=None, required=False, empty_label="なし")
+
+    field_order = ["kind", "referral_source", "referral_agency", "referral_officer", "referral_contact",
+                   "referral_date", "expected_release_date", "release_place", "urgency", "main_staff", "sub_staff"]
+
+    def __init__(self, *args, user, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = _staff_queryset(user, case)
+        self.fields["main_staff"].queryset = staff
+        self.fields["sub_staff"].queryset = staff
+        if case is None:
+            self.fields["referral_date"].initial = timezone.localdate()
+            self.fields["main_staff"].initial = user.pk
+        apply_japanese_required_messages(self)
+
+    def clean(self):
+        data = super().clean()
+        main, sub = data.get("main_staff"), data.get("sub_staff")
+        if main and sub and main == sub:
+            self.add_error("sub_staff", "主担当と副担当には別の職員を選んでください。")
+        if "urgency" in data and not data["urgency"]:
+            data["urgency"] = Urgency.NORMAL
+        return data
+
+
+class CaseEditForm(VersionedFormMixin, CaseForm):
+    start_date = EraDateField(label="支援開始日", required=False,
+                              help_text="空欄のままなら、調整中へ進めた日が入ります。")
+
+    field_order = [*CaseForm.field_order[:6], "start_date", *CaseForm.field_order[6:]]
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict:
+        names = [*CaseForm.field_order, "start_date"]
+        initial = {name: getattr(case, name) for name in names if name not in ("main_staff", "sub_staff")}
+        return {**initial, "main_staff": case.main_staff_id, "sub_staff": case.sub_staff_id,
+                "version": case.version}
+
+
+class ReopenForm(forms.Form):
+    reopen_reason = forms.CharField(label="再開する理由", widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text="例：保護観察所から再び相談があったため。新しいケースの段階の履歴に残ります。")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reopen")
+        super().__init__(*args, **kwargs)
+        apply_japanese_required_messages(self)
+
+
+CLOSE_THROUGH_APPROVAL = "終結は「終結の申請」から申請し、管理者の決裁で行います。"
+
+
+class PhaseChangeForm(VersionedFormMixin, forms.Form):
+    """Moves between the open phases. 終結 is not offered: it goes through 終結の決裁 (planning app)."""
+
+    to_phase = forms.ChoiceField(label="変更後の段階", choices=Phase.choices)
+    reason = forms.CharField(label="変更の理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="誰が見ても分かるように、判断の根拠を書いてください。")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("initial", {"version": case.version})
+        kwargs.setdefault("prefix", "phase")
+        super().__init__(*args, **kwargs)
+        # Any open phase is accepted here so that the service, after its stale check, gives the precise
+        # message; the menu offers only the moves PHASE_MOVES allows from the current phase.
+        self.fields["to_phase"].widget.choices = BLANK + [
+            (value, label) for value, label in case.allowed_next_phases() if value != Phase.CLOSED]
+        apply_japanese_required_messages(self)
+
+    def clean_to_phase(self):
+        value = self.cleaned_data["to_phase"]
+        if value == Phase.CLOSED:
+            raise ValidationError(CLOSE_THROUGH_APPROVAL)
+        return value
+
+
+class FlagForm(forms.Form):
+    label = forms.CharField(label="注意事項", max_length=50,
+                            widget=forms.TextInput(attrs={"list": "flag-suggestions", "autocomplete": "off",
+                                                          "placeholder": "例：接近禁止の相手あり"}))
+    instruction = forms.CharField(label="対応上の指示", max_length=300, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="ケースのすべての画面の上部に表示されます。")
+    exclude_from_statistics = forms.BooleanField(label="統計から除外する", required=False,
+                                                 help_text="この注意事項を統計・報告の集計に含めないときに選びます。")
+
+    suggestions = FLAG_SUGGESTIONS
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "flag")
+        super().__init__(*args, **kwargs)
+        apply_japanese_required_messages(self)

@@ -1,0 +1,253 @@
+"""Writes to cases: open, edit, change phase, assign, close, reopen, flags.
+
+The procedures app follows the case from here, in the same transaction (all or nothing):
+a new or reopened case gets the usual procedures of its kind (apply_case_template), a moved release or
+referral date moves the due dates (on_reference_date_changed), and a move to 定着支援 or フォローアップ
+schedules the follow-ups (schedule_follow_ups). Closing is requested and approved in the planning app
+(終結の決裁), which calls change_case_phase; the case page does not offer 終結 directly.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yorisoi.accounts.models import Staff
+from yorisoi.common.concurrency import lock_for_edit
+from yorisoi.people.models import Person
+from yorisoi.placements import services as placement_services
+from yorisoi.privacy import policy
+from yorisoi.privacy.audit import log_access
+from yorisoi.privacy.models import AccessAction
+from yorisoi.procedures import services as procedure_services
+
+from .models import PHASE_MOVES, Case, CaseFlag, CaseNumberCounter, ClosureOutcome, Phase, PhaseTransition
+
+CASE_FIELDS = [
+    "kind", "referral_source", "referral_agency", "referral_officer", "referral_contact", "referral_date",
+    "expected_release_date", "release_place", "start_date", "main_staff", "sub_staff", "urgency",
+]
+# What a reopened case takes over from the closed one (the referral and how to work with the person).
+REOPEN_COPIED_FIELDS = ["kind", "referral_source", "referral_agency", "referral_officer", "referral_contact",
+                        "release_place", "urgency"]
+# The case's dates that procedures may be due from (procedures ReferenceKind RELEASE and CASE_OPEN).
+REFERENCE_DATE_FIELDS = ("expected_release_date", "referral_date")
+# Reaching one of these phases schedules the follow-up contacts.
+FOLLOW_UP_PHASES = (Phase.SETTLEMENT, Phase.FOLLOW_UP)
+
+
+def _highest_number_in_use(center_id: int, prefix: str) -> int:
+    """Cases may also arrive without the counter (demo data, imports): never hand out a number below theirs."""
+    highest = 0
+    for number in Case._base_manager.filter(center_id=center_id, number__startswith=prefix).values_list(
+            "number", flat=True):
+        tail = number[len(prefix):]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return highest
+
+
+def next_case_number(center_id: int, year: int) -> str:
+    """The next number of the center's year, 2026-0001 and up. Call inside the transaction that saves the case.
+
+    The counter row is locked (SELECT … FOR UPDATE) until that transaction ends, so a second open_case of the
+    same center waits for the first to commit and then reads its number: no duplicates on PostgreSQL. On
+    SQLite the IMMEDIATE transaction already runs writers one at a time.
+    """
+    prefix = f"{year}-"
+    CaseNumberCounter.objects.get_or_create(center_id=center_id, year=year)
+    counter = CaseNumberCounter.objects.select_for_update().get(center_id=center_id, year=year)
+    counter.last = max(counter.last, _highest_number_in_use(center_id, prefix)) + 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:04d}"
+
+
+def _check_staff(actor: Staff, *staff: Staff | None) -> None:
+    for member in staff:
+        if member is not None and member.center_id != actor.center_id:
+            raise PermissionDenied
+
+
+@transaction.atomic
+def open_case(*, actor: Staff, person: Person, request=None, **values) -> Case:
+    if not policy.may_open_case(actor) or person.center_id != actor.center_id:
+        raise PermissionDenied
+    _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
+    case = Case(center_id=actor.center_id, person=person, created_by=actor, updated_by=actor,
+                phase=Phase.INTAKE, **values)
+    if case.main_staff is None:
+        case.main_staff = actor
+    case.number = next_case_number(actor.center_id, timezone.localdate().year)
+    case.full_clean()
+    case._history_user = actor
+    case.save()
+    PhaseTransition.objects.create(case=case, from_phase="", to_phase=Phase.INTAKE,
+                                   changed_at=timezone.now(), changed_by=actor, reason="相談受付")
+    log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=case, person_id=person.pk,
+               section="case")
+    procedure_services.apply_case_template(case=case, actor=actor, request=request)
+    return case
+
+
+@transaction.atomic
+def reopen_case(*, actor: Staff, closed_case: Case, reason: str, request=None) -> Case:
+    """Support the person of a closed case again, in a NEW case (相談受付) that points back to it.
+
+    The closed case keeps its phases, records and closure untouched; it links forward through
+    `next_cases`. The new case takes over the referral fields, the urgency and the active 注意事項, and
+    keeps the main/sub staff when they still work at the center (else the actor is main staff).
+    A case is reopened once; to support the person again later, reopen the newest case.
+    """
+    if not policy.may_open_case(actor) or closed_case.center_id != actor.center_id:
+        raise PermissionDenied
+    old = Case._base_manager.select_for_update().get(pk=closed_case.pk)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if old.phase != Phase.CLOSED:
+        errors["reopen_reason"] = "終結したケースだけを再開できます。"
+    elif Case.objects.filter(previous_case=old, deleted_at__isnull=True).exists():
+        later = Case.objects.filter(previous_case=old, deleted_at__isnull=True).order_by("id").first()
+        errors["reopen_reason"] = f"このケースはすでにケース {later.number} として再開されています。"
+    if not reason:
+        errors["reopen_reason"] = errors.get("reopen_reason") or "再開する理由を入力してください。"
+    if errors:
+        raise ValidationError(errors)
+    active_staff = set(policy.staff_for(actor).filter(pk__in=[old.main_staff_id, old.sub_staff_id])
+                       .values_list("pk", flat=True))
+    main = old.main_staff if old.main_staff_id in active_staff else actor
+    sub = old.sub_staff if old.sub_staff_id in active_staff and old.sub_staff_id != main.pk else None
+    values = {name: getattr(old, name) for name in REOPEN_COPIED_FIELDS}
+    case = Case(center_id=actor.center_id, person_id=old.person_id, created_by=actor, updated_by=actor,
+                phase=Phase.INTAKE, previous_case=old, referral_date=timezone.localdate(), main_staff=main,
+                sub_staff=sub, **values)
+    case.number = next_case_number(actor.center_id, timezone.localdate().year)
+    case.full_clean()
+    case._history_user = actor
+    case._change_reason = f"ケース {old.number} の再開"
+    case.save()
+    PhaseTransition.objects.create(case=case, from_phase="", to_phase=Phase.INTAKE, changed_at=timezone.now(),
+                                   changed_by=actor, reason=f"ケース {old.number} の再開：{reason}")
+    for flag in old.flags.filter(active=True).order_by("id"):
+        copy = CaseFlag(case=case, label=flag.label, instruction=flag.instruction,
+                        exclude_from_statistics=flag.exclude_from_statistics, created_by=actor)
+        copy._history_user = actor
+        copy._change_reason = f"ケース {old.number} から引き継ぎ"
+        copy.save()
+    log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=case, person_id=case.person_id,
+               section="case", detail=f"reopen_of={old.pk}")
+    procedure_services.apply_case_template(case=case, actor=actor, request=request)
+    return case
+
+
+@transaction.atomic
+def update_case(*, actor: Staff, case: Case, expected_version: int, request=None, **values) -> Case:
+    if not policy.access_for(actor).can_edit or case.center_id != actor.center_id:
+        raise PermissionDenied
+    if set(values) - set(CASE_FIELDS):
+        raise PermissionDenied
+    _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
+    current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
+    moved_dates = [name for name in REFERENCE_DATE_FIELDS
+                   if name in values and values[name] != getattr(current, name)]
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version = expected_version + 1
+    current.updated_by = actor
+    current.full_clean()
+    current._history_user = actor
+    current.save()
+    log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current,
+               person_id=current.person_id, section="case", detail=",".join(sorted(values)))
+    if moved_dates and current.is_open:
+        procedure_services.on_reference_date_changed(case=current, actor=actor, request=request)
+    return current
+
+
+@transaction.atomic
+def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, expected_version: int,
+                      closure_outcome: str = "", closure_summary: str = "", request=None) -> Case:
+    """Move a case along PHASE_MOVES, recording who, when and why.
+
+    Reaching 定着支援 or フォローアップ schedules the follow-ups (idempotent), with the current placement's
+    facility when it is a partner organization. Closing needs an outcome and a summary; it is reached through
+    the planning app's approved closure request (the case page's form does not offer it).
+    Errors are ValidationErrors keyed by the form's field names (to_phase, reason, closure_outcome,
+    closure_summary) so a view can show them beside the field.
+    A stale `expected_version` raises StaleEditError before anything else is checked.
+    """
+    if not policy.access_for(actor).can_change_phase or case.center_id != actor.center_id:
+        raise PermissionDenied
+    current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
+    errors: dict[str, str] = {}
+    if to_phase not in PHASE_MOVES[current.phase]:
+        target = Phase(to_phase).label if to_phase in Phase.values else to_phase
+        errors["to_phase"] = f"「{current.get_phase_display()}」から「{target}」へは変更できません。"
+    if not reason.strip():
+        errors["reason"] = "段階を変更する理由を入力してください。"
+    if to_phase == Phase.CLOSED:
+        if closure_outcome not in ClosureOutcome.values:
+            errors["closure_outcome"] = "終結するには終結理由を選んでください。"
+        if not closure_summary.strip():
+            errors["closure_summary"] = "終結するには終結時のまとめを入力してください。"
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    if to_phase == Phase.CLOSED:
+        current.closure_outcome = closure_outcome
+        current.closure_summary = closure_summary.strip()
+        current.end_date = current.end_date or today
+    if to_phase not in (Phase.INTAKE, Phase.CLOSED) and current.start_date is None:
+        current.start_date = today
+    from_phase = current.phase
+    current.phase = to_phase
+    current.version = expected_version + 1
+    current.updated_by = actor
+    current.full_clean()
+    current._change_reason = reason.strip()
+    current._history_user = actor
+    current.save()
+    PhaseTransition.objects.create(case=current, from_phase=from_phase, to_phase=to_phase,
+                                   changed_at=timezone.now(), changed_by=actor, reason=reason.strip())
+    log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current,
+               person_id=current.person_id, section="phase", detail=f"{from_phase}->{to_phase}")
+    if to_phase in FOLLOW_UP_PHASES:
+        placement = placement_services.current_placement_of(current.person_id)
+        facility = placement.organization if placement is not None else None
+        if facility is not None and facility.center_id != current.center_id:
+            facility = None  # a shared directory entry: the follow-up names it later
+        procedure_services.schedule_follow_ups(case=current, actor=actor, facility=facility, request=request)
+    return current
+
+
+@transaction.atomic
+def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = "",
+                  exclude_from_statistics: bool = False, request=None) -> CaseFlag:
+    if not policy.access_for(actor).can_edit or case.center_id != actor.center_id:
+        raise PermissionDenied
+    label = label.strip()
+    if CaseFlag.objects.filter(case=case, label=label, active=True).exists():
+        raise ValidationError({"label": "同じ注意事項がすでに登録されています。"})
+    flag = CaseFlag(case=case, label=label, instruction=instruction.strip(),
+                    exclude_from_statistics=exclude_from_statistics, created_by=actor)
+    flag.full_clean()
+    flag._history_user = actor
+    flag.save()
+    log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=flag, person_id=case.person_id,
+               section="flag")
+    return flag
+
+
+@transaction.atomic
+def set_case_flag_active(*, actor: Staff, flag: CaseFlag, active: bool, request=None) -> CaseFlag:
+    if not policy.access_for(actor).can_edit or flag.case.center_id != actor.center_id:
+        raise PermissionDenied
+    if active and CaseFlag.objects.filter(case_id=flag.case_id, label=flag.label, active=True).exclude(
+            pk=flag.pk).exists():
+        raise ValidationError({"label": "同じ注意事項がすでに有効になっています。"})
+    flag.active = active
+    flag._history_user = actor
+    flag.save(update_fields=["active", "updated_at"])
+    log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=flag,
+               person_id=flag.case.person_id, section="flag")
+    return flag

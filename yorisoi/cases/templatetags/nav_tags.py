@@ -1,0 +1,56 @@
+"""What the site navigation and the case header show to whom. The rules of the other apps decide (intake access,
+決裁 rights, disclosure rights); these tags only gather their answers for base.html and cases/_case_header.html.
+No access-log rows: the page that embeds them logs its own view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+
+from yorisoi.disclosure.rules import disclosure_access
+from yorisoi.intake.selectors import intake_access
+from yorisoi.planning import rules as planning_rules
+from yorisoi.planning import selectors as planning_selectors
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class SiteNav:
+    intake_url: str = ""         # 受付: the phone referral, else the pre-consultations, else consultations
+    shows_approvals: bool = False
+    approvals_pending: int = 0   # 決裁 waiting for this approver (not their own)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> SiteNav:
+    """{% site_nav as site %}: the links of the site navigation that depend on the user's rights.
+    At most three queries (the 決裁代行 check and the two pending counts, for approvers only)."""
+    user = context["request"].user
+    if not user.is_authenticated or user.center_id is None:
+        return SiteNav()
+    ia = intake_access(user)
+    if ia.can_take_referral:
+        intake_url = reverse("intake:referral")
+    elif ia.can_view_pre_consultations:
+        intake_url = reverse("intake:preconsultation_list")
+    elif ia.can_view_consultations:
+        intake_url = reverse("intake:consultation_list")
+    else:
+        intake_url = ""
+    may_approve = planning_rules.may_approve(user)
+    return SiteNav(
+        intake_url=intake_url,
+        shows_approvals=may_approve or planning_rules.may_write(user),
+        approvals_pending=planning_selectors.pending_count(user=user) if may_approve else 0,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context) -> dict:
+    """{% page_links as links %} in the case header and on the person page: which of the other apps' pages to
+    link for this user (no query)."""
+    user = context["request"].user
+    return {"disclosure": user.is_authenticated and disclosure_access(user).can_read}
