@@ -1,0 +1,121 @@
+"""Japanese era dates (和暦): the one helper every form and template uses to read and show dates.
+
+Accepted input, full- or half-width: 昭和40年1月2日, 昭和元年, S40.1.2, s40/1/2, R7-4-1, H31.4.30,
+1965-01-02, 1965/1/2, 19650102, 1965年1月2日. A date that the named era never had (平成31年5月1日)
+is refused with a message naming the right era, rather than silently moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: dt.date  # first day of the era
+
+
+# Newest first. Kept as data: a new era is one more line.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", dt.date(2019, 5, 1)),
+    Era("平成", "H", dt.date(1989, 1, 8)),
+    Era("昭和", "S", dt.date(1926, 12, 25)),
+    Era("大正", "T", dt.date(1912, 7, 30)),
+    Era("明治", "M", dt.date(1868, 1, 25)),
+)
+_BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {e.name[0]: e for e in ERAS}
+
+
+class EraDateError(ValueError):
+    """Raised with a message in Japanese that can be shown to the user as it is."""
+
+
+def era_of(day: dt.date) -> Era:
+    for era in ERAS:
+        if day >= era.start:
+            return era
+    raise EraDateError("明治より前の日付は扱えません。")
+
+
+def era_end(era: Era) -> dt.date | None:
+    index = ERAS.index(era)
+    return None if index == 0 else ERAS[index - 1].start - dt.timedelta(days=1)
+
+
+def format_era(day: dt.date | None, *, style: str = "long") -> str:
+    """long: 令和7年4月1日 / short: R7.4.1 / year: 令和7年"""
+    if day is None:
+        return ""
+    era = era_of(day)
+    year = day.year - era.start.year + 1
+    if style == "short":
+        return f"{era.letter}{year}.{day.month}.{day.day}"
+    year_text = "元" if year == 1 else str(year)
+    if style == "year":
+        return f"{era.name}{year_text}年"
+    return f"{era.name}{year_text}年{day.month}月{day.day}日"
+
+
+def format_both(day: dt.date | None) -> str:
+    """令和7年4月1日（2025-04-01）: the form shown on face sheets."""
+    if day is None:
+        return ""
+    return f"{format_era(day)}（{day:%Y-%m-%d}）"
+
+
+_ERA_PATTERN = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR明大昭平令])\s*(?P<year>元|\d{1,2})\s*(?:年|[./\-])\s*"
+    r"(?P<month>\d{1,2})\s*(?:月|[./\-])\s*(?P<day>\d{1,2})\s*日?$",
+    re.IGNORECASE,
+)
+_GREGORIAN_PATTERN = re.compile(
+    r"^(?P<year>\d{4})\s*(?:年|[./\-])\s*(?P<month>\d{1,2})\s*(?:月|[./\-])\s*(?P<day>\d{1,2})\s*日?$"
+)
+_COMPACT_PATTERN = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """Read a date typed as an era date or a Gregorian date; raise EraDateError in Japanese."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    if not cleaned:
+        raise EraDateError("日付を入力してください。")
+    if match := _ERA_PATTERN.match(cleaned):
+        key = match["era"]
+        era = _BY_KEY.get(key) or _BY_KEY.get(key.upper())
+        year = 1 if match["year"] == "元" else int(match["year"])
+        if year < 1:
+            raise EraDateError("年は1以上で入力してください。")
+        day = _make_date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
+        end = era_end(era)
+        if day < era.start or (end and day > end):
+            right = format_era(day) if day >= ERAS[-1].start else ""
+            hint = f"（{right}のことではありませんか）" if right else ""
+            raise EraDateError(f"{era.name}{match['year']}年{match['month']}月{match['day']}日は存在しません{hint}。")
+        return day
+    for pattern in (_GREGORIAN_PATTERN, _COMPACT_PATTERN):
+        if match := pattern.match(cleaned):
+            return _make_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    raise EraDateError("日付の形式が正しくありません（例：昭和40年1月2日、S40.1.2、1965-01-02）。")
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise EraDateError(f"{year}年{month}月{day}日は存在しない日付です。") from None
+
+
+def age_on(birth: dt.date | None, on: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def fiscal_year(day: dt.date) -> int:
+    """年度: April to March; 2026-03-31 belongs to 2025年度."""
+    return day.year if day.month >= 4 else day.year - 1

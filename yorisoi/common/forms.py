@@ -1,0 +1,84 @@
+"""Form pieces shared by every app: era dates, kana readings, the version field of no-lost-update forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from .eras import EraDateError, format_era, parse_date
+from .kana import is_katakana_reading, to_katakana_reading
+
+
+class EraDateInput(forms.TextInput):
+    """A text box that shows a stored date as 令和/昭和… and accepts era or Gregorian input."""
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": "例：昭和40年1月2日、S40.1.2、2025-04-01", "autocomplete": "off",
+                "inputmode": "text", "class": "era-date"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return format_era(value)
+        return value
+
+
+class EraDateField(forms.DateField):
+    widget = EraDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except EraDateError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """datetime-local input in Japan time; accepts 2025-04-01T10:00 and 2025/4/1 10:00."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
+    default_error_messages = {"invalid": "日時の形式が正しくありません（例：2025-04-01 10:00）。"}
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return super().prepare_value(value)
+
+
+class KatakanaReadingField(forms.CharField):
+    """ふりがな: hiragana or half-width kana are accepted and stored as full-width katakana."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        reading = to_katakana_reading(value)
+        if not is_katakana_reading(reading):
+            raise forms.ValidationError("フリガナはカタカナ（またはひらがな）で入力してください。", code="invalid")
+        return reading
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the user read, so the service can refuse a stale save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def apply_japanese_required_messages(form: forms.Form) -> None:
+    """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one."""
+    for field in form.fields.values():
+        field.error_messages.setdefault("required", f"{field.label}を入力してください。")
+        field.error_messages["required"] = f"{field.label}を入力してください。"
+        if isinstance(field, forms.ChoiceField):
+            field.error_messages["invalid_choice"] = f"{field.label}の選択肢から選んでください。"
+        if isinstance(field, forms.IntegerField):
+            field.error_messages["invalid"] = f"{field.label}は数字で入力してください。"

@@ -1,0 +1,57 @@
+import datetime as dt
+
+import pytest
+
+from yorisoi.common.eras import EraDateError, fiscal_year, format_both, format_era, parse_date
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("昭和40年1月2日", dt.date(1965, 1, 2)),
+        ("S40.1.2", dt.date(1965, 1, 2)),
+        ("s40/1/2", dt.date(1965, 1, 2)),
+        ("Ｓ４０．１．２", dt.date(1965, 1, 2)),
+        ("昭40.1.2", dt.date(1965, 1, 2)),
+        ("令和元年5月1日", dt.date(2019, 5, 1)),
+        ("R7.4.1", dt.date(2025, 4, 1)),
+        ("H31.4.30", dt.date(2019, 4, 30)),
+        ("大正15年12月24日", dt.date(1926, 12, 24)),
+        ("1965-01-02", dt.date(1965, 1, 2)),
+        ("1965/1/2", dt.date(1965, 1, 2)),
+        ("19650102", dt.date(1965, 1, 2)),
+        ("1965年1月2日", dt.date(1965, 1, 2)),
+    ],
+)
+def test_parse_date_reads_era_and_gregorian_forms(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_a_date_the_era_never_had_is_refused_with_the_right_era_named():
+    with pytest.raises(EraDateError) as error:
+        parse_date("平成31年5月1日")
+    assert "令和元年5月1日" in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["", "昭和40年2月30日", "あいう", "S0.1.1", "2025-13-01"])
+def test_bad_dates_get_a_japanese_message(text):
+    with pytest.raises(EraDateError) as error:
+        parse_date(text)
+    assert any("\u3040" <= ch <= "\u9fff" for ch in str(error.value))
+
+
+def test_format_era_styles():
+    day = dt.date(2019, 5, 1)
+    assert format_era(day) == "令和元年5月1日"
+    assert format_era(day, style="short") == "R1.5.1"
+    assert format_both(dt.date(1965, 1, 2)) == "昭和40年1月2日（1965-01-02）"
+
+
+def test_first_day_of_heisei_and_last_day_of_showa():
+    assert format_era(dt.date(1989, 1, 7)) == "昭和64年1月7日"
+    assert format_era(dt.date(1989, 1, 8)) == "平成元年1月8日"
+
+
+def test_fiscal_year_runs_april_to_march():
+    assert fiscal_year(dt.date(2026, 3, 31)) == 2025
+    assert fiscal_year(dt.date(2026, 4, 1)) == 2026
