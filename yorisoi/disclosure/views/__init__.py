@@ -1,0 +1,1 @@
+"""Pages of the disclosure app, one module per area; urls.py names them."""
