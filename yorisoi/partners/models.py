@@ -1,0 +1,232 @@
+"""The partner network (関係機関・社会資源): organizations, the people who work there, and outreach.
+
+Kinds of organization are rows, not code: the kinds of the issue are seeded as global rows (center NULL)
+by a data migration; a center's director adds kinds of the center's own. Organizations, contacts and
+outreach belong to one center like every other row of a center's data.
+
+The residential fields of Organization (capacity, who is accepted) are already here for the vacancy
+search that comes later; the occupancy is computed from placements then, not stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
+
+
+class KindGroup(models.TextChoices):
+    JUSTICE = "justice", "司法"
+    GOVERNMENT = "government", "行政"
+    WELFARE = "welfare", "福祉・相談"
+    MEDICAL = "medical", "医療・保健"
+    EMPLOYMENT = "employment", "就労"
+    RESIDENTIAL = "residential", "居住・入所"
+    OTHER = "other", "その他"
+
+
+class OrganizationKind(TimeStampedModel):
+    """A kind of organization. `center` NULL = one of the kinds every center shares (seeded)."""
+
+    center = models.ForeignKey("accounts.Center", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name="センター（空欄は全センター共通）")
+    code = models.SlugField("コード", max_length=40)
+    label = models.CharField("種別名", max_length=60)
+    group = models.CharField("分類", max_length=20, choices=KindGroup.choices, default=KindGroup.OTHER)
+    sort_order = models.PositiveSmallIntegerField("表示順", default=100)
+    is_residential = models.BooleanField("入所・居住の場（定員・受け入れ条件を持つ）", default=False)
+    is_medical = models.BooleanField("医療機関（無料低額診療の有無を持つ）", default=False)
+    has_services = models.BooleanField("福祉サービス事業所（サービスの種類を持つ）", default=False)
+    active = models.BooleanField("使用中", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "関係機関の種別"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=models.Q(center__isnull=True),
+                                    name="partners_kind_global_code_unique"),
+            models.UniqueConstraint(fields=["center", "code"], condition=models.Q(center__isnull=False),
+                                    name="partners_kind_center_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_global(self) -> bool:
+        return self.center_id is None
+
+    @property
+    def short_label(self) -> str:
+        """For narrow columns: 「市区町村（障害福祉・…）」 → 「市区町村」."""
+        return self.label.split("（", 1)[0] or self.label
+
+
+class AcceptedSex(models.TextChoices):
+    ANY = "any", "男女とも"
+    MALE = "male", "男性のみ"
+    FEMALE = "female", "女性のみ"
+
+
+class AcceptedCareLevel(models.TextChoices):
+    """The heaviest 要介護度 a residence accepts (vacancy search compares on the order of these codes)."""
+
+    INDEPENDENT = "independent", "自立の方のみ"
+    SUPPORT = "support", "要支援まで"
+    CARE_1 = "c1", "要介護1まで"
+    CARE_2 = "c2", "要介護2まで"
+    CARE_3 = "c3", "要介護3まで"
+    CARE_4 = "c4", "要介護4まで"
+    CARE_5 = "c5", "要介護5まで"
+
+
+class Organization(CenterOwnedModel, VersionedModel):
+    name = models.CharField("機関名", max_length=200)
+    name_kana = models.CharField("機関名（フリガナ）", max_length=200, blank=True)
+    search_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    kind = models.ForeignKey(OrganizationKind, on_delete=models.PROTECT, related_name="organizations",
+                             verbose_name="種別")
+    department = models.CharField("部署・課", max_length=100, blank=True)
+    # address
+    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
+    prefecture = models.CharField("都道府県", max_length=4, blank=True)
+    municipality = models.CharField("市区町村", max_length=50, blank=True)
+    address_line = models.CharField("町域・番地・建物", max_length=200, blank=True)
+    # contact
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    fax = models.CharField("FAX", max_length=20, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    opening_hours = models.CharField("受付時間", max_length=200, blank=True)
+    notes = models.TextField("備考", blank=True)
+    # kind-specific
+    offers_free_low_cost_care = models.BooleanField("無料低額診療を行っている", default=False)
+    service_kinds = models.CharField("サービスの種類", max_length=300, blank=True,
+                                     help_text="「、」で区切って入力（例：就労継続支援B型、共同生活援助）")
+    # residential (used by the vacancy search; NULL = not known)
+    capacity = models.PositiveSmallIntegerField("定員", null=True, blank=True)
+    accepts_sex = models.CharField("受け入れ：性別", max_length=10, choices=AcceptedSex.choices, blank=True)
+    accepts_age_min = models.PositiveSmallIntegerField("受け入れ：年齢（下限）", null=True, blank=True)
+    accepts_age_max = models.PositiveSmallIntegerField("受け入れ：年齢（上限）", null=True, blank=True)
+    accepts_physical_disability = models.BooleanField("受け入れ：身体障害", null=True, blank=True)
+    accepts_intellectual_disability = models.BooleanField("受け入れ：知的障害", null=True, blank=True)
+    accepts_mental_disability = models.BooleanField("受け入れ：精神障害", null=True, blank=True)
+    accepts_care_level = models.CharField("受け入れ：要介護度", max_length=12, choices=AcceptedCareLevel.choices,
+                                          blank=True)
+    smoking_allowed = models.BooleanField("喫煙", null=True, blank=True)
+    pets_allowed = models.BooleanField("ペット", null=True, blank=True)
+    accepts_conditions = models.TextField("その他の受け入れ条件", blank=True)
+
+    active = models.BooleanField("使用中", default=True, help_text="閉鎖・廃止した機関は外すと一覧に出なくなります")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords(excluded_fields=["search_key"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "関係機関"
+        ordering = ["name_kana", "name", "id"]
+        indexes = [
+            models.Index(fields=["center", "kind"]),
+            models.Index(fields=["center", "municipality"]),
+            models.Index(fields=["center", "search_key"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepts_age_min__isnull=True) | models.Q(accepts_age_max__isnull=True)
+                | models.Q(accepts_age_min__lte=models.F("accepts_age_max")),
+                name="partners_org_age_range_ordered",
+                violation_error_message="受け入れ年齢の下限が上限より大きくなっています。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.department}".strip()
+
+    @property
+    def address(self) -> str:
+        return f"{self.prefecture}{self.municipality}{self.address_line}"
+
+    @property
+    def service_kind_list(self) -> list[str]:
+        return [s.strip() for s in self.service_kinds.replace(",", "、").split("、") if s.strip()]
+
+
+class PostEndReason(models.TextChoices):
+    TRANSFER = "transfer", "異動"
+    RETIREMENT = "retirement", "退職"
+    OTHER = "other", "その他"
+
+
+class OrganizationContact(CenterOwnedModel, VersionedModel):
+    """A person at an organization, in one post. Ending the post keeps the row (the history of who was
+    where); a 異動 ends it and may name the successor, who gets a row of their own."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contacts",
+                                     verbose_name="機関")
+    name = models.CharField("氏名", max_length=100)
+    name_kana = models.CharField("氏名（フリガナ）", max_length=100, blank=True)
+    department = models.CharField("所属（課・係）", max_length=100, blank=True)
+    title = models.CharField("役職・立場", max_length=100, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    notes = models.TextField("備考", blank=True)
+    started_on = models.DateField("着任日", null=True, blank=True)
+    ended_on = models.DateField("離任日", null=True, blank=True)
+    end_reason = models.CharField("離任の理由", max_length=20, choices=PostEndReason.choices, blank=True)
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="predecessors", verbose_name="後任")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "関係機関の担当者"
+        ordering = ["ended_on", "-started_on", "id"]
+        indexes = [models.Index(fields=["organization", "ended_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True) | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="partners_contact_post_dates_ordered",
+                violation_error_message="離任日は着任日より後の日付にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=False) | models.Q(end_reason=""),
+                name="partners_contact_end_reason_needs_end",
+                violation_error_message="離任の理由は離任日と一緒に入力してください。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class Outreach(CenterOwnedModel, VersionedModel):
+    """周知啓発: explaining the center's work to agencies (presentations, visits, training sessions)."""
+
+    held_on = models.DateField("実施日")
+    title = models.CharField("テーマ・内容", max_length=200)
+    organizations = models.ManyToManyField(Organization, related_name="outreach", verbose_name="対象機関")
+    audience = models.CharField("対象者（参加した職種など）", max_length=200, blank=True)
+    attendees = models.PositiveSmallIntegerField("参加人数", null=True, blank=True)
+    materials = models.TextField("使用した資料", blank=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="担当職員")
+    follow_up_notes = models.TextField("反応・今後の対応", blank=True)
+    follow_up_on = models.DateField("次の対応予定日", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "周知啓発"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["center", "-held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"

@@ -1,0 +1,251 @@
+"""Reads of the partner network. Every query starts from a function here that scopes to the user's center.
+
+The directory holds no personal data of the persons supported, so reading it writes no access-log row;
+writes (services.py) and exports are logged.
+
+Relationship history and the date of last contact
+--------------------------------------------------
+`CONTACT_DATE_SOURCES` lists, per kind of contact, a function giving a Subquery: the latest date on which
+that kind of contact involved the organization `OuterRef("pk")`. `last_contact_date_expression()` takes
+the greatest of them (NULL-safe on SQLite and PostgreSQL), so lists annotate it in one query and
+`last_contact_date(organization)` answers for one organization.
+
+`HISTORY_SOURCES` lists, per kind of contact, a function giving the `RelationshipEvent`s of one
+organization for its page.
+
+When support records, placements, service connections, meetings or provisions get a link to an
+organization, their app adds one function to each list (e.g. "latest Activity.occurred_at date where
+Activity.organization = OuterRef('pk')") and the organization page, the list and the "not contacted for a
+while" list pick it up without further changes. Sources must apply the user's center scope themselves
+(they receive the user) so a later source can also apply its own visibility rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from yorisoi.accounts.models import Role
+from yorisoi.common.kana import name_search_key
+
+from .models import Organization, OrganizationContact, OrganizationKind, Outreach
+
+# --- who may do what in the directory ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryAccess:
+    can_view: bool = False
+    can_edit_directory: bool = False  # organizations and their contacts (clerks keep the directory)
+    can_edit_outreach: bool = False
+    can_manage_kinds: bool = False
+    can_import: bool = False
+    can_export: bool = False
+
+
+def directory_access(user) -> DirectoryAccess:
+    """Role rights on the partner directory inside the user's own center.
+
+    Directors and workers write everything; clerks write organizations and contacts (they keep the
+    directory) but not outreach; auditors read (and may export the directory, which is no client data)."""
+    if not user.is_authenticated or user.center_id is None:
+        return DirectoryAccess()
+    role = user.role
+    if role == Role.DIRECTOR:
+        return DirectoryAccess(True, True, True, True, True, True)
+    if role == Role.WORKER:
+        return DirectoryAccess(True, True, True, False, True, True)
+    if role == Role.CLERK:
+        return DirectoryAccess(True, True, False, False, True, True)
+    if role == Role.AUDITOR:
+        return DirectoryAccess(can_view=True, can_export=True)
+    return DirectoryAccess()
+
+
+# --- scoped querysets ---------------------------------------------------------------------------------
+
+
+def _center_id(user):
+    return user.center_id if user.is_authenticated else None
+
+
+def organizations_for(user) -> QuerySet:
+    center_id = _center_id(user)
+    if center_id is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(center_id=center_id)
+
+
+def contacts_for(user) -> QuerySet:
+    center_id = _center_id(user)
+    if center_id is None:
+        return OrganizationContact.objects.none()
+    return OrganizationContact.objects.filter(center_id=center_id)
+
+
+def outreach_for(user) -> QuerySet:
+    center_id = _center_id(user)
+    if center_id is None:
+        return Outreach.objects.none()
+    return Outreach.objects.filter(center_id=center_id)
+
+
+def kinds_for(user, *, active_only: bool = False) -> QuerySet:
+    """The shared kinds plus the kinds the user's center added."""
+    center_id = _center_id(user)
+    if center_id is None:
+        return OrganizationKind.objects.none()
+    qs = OrganizationKind.objects.filter(Q(center__isnull=True) | Q(center_id=center_id))
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("sort_order", "id")
+
+
+def get_organization_or_404(request, pk) -> Organization:
+    """The organization, if it belongs to the user's center; 404 exactly as for a missing one."""
+    organization = organizations_for(request.user).select_related("kind").filter(pk=pk).first()
+    if organization is None:
+        raise Http404("関係機関が見つかりません。")
+    return organization
+
+
+def get_contact_or_404(request, pk) -> OrganizationContact:
+    contact = contacts_for(request.user).select_related("organization", "successor").filter(pk=pk).first()
+    if contact is None:
+        raise Http404("担当者が見つかりません。")
+    return contact
+
+
+def get_outreach_or_404(request, pk) -> Outreach:
+    outreach = outreach_for(request.user).filter(pk=pk).first()
+    if outreach is None:
+        raise Http404("周知啓発の記録が見つかりません。")
+    return outreach
+
+
+def get_kind_or_404(request, pk) -> OrganizationKind:
+    """Only the center's own kinds are editable; shared kinds answer 404 here like another center's."""
+    kind = OrganizationKind.objects.filter(pk=pk, center_id=_center_id(request.user)).first()
+    if kind is None or kind.center_id is None:
+        raise Http404("種別が見つかりません。")
+    return kind
+
+
+# --- last contact -------------------------------------------------------------------------------------
+
+_NEVER = dt.date(1, 1, 1)  # stands in for NULL inside GREATEST (SQLite's MAX(a, b) is NULL if any is)
+
+
+def _last_outreach_date(user) -> Subquery:
+    return Subquery(
+        outreach_for(user).filter(organizations=OuterRef("pk"))
+        .order_by().values("organizations").annotate(latest=Max("held_on")).values("latest")[:1],
+        output_field=DateField(),
+    )
+
+
+# Add a function(user) -> Subquery of a date for OuterRef("pk") per kind of contact (see module docstring).
+CONTACT_DATE_SOURCES: list[Callable] = [_last_outreach_date]
+
+
+def last_contact_date_expression(user):
+    """An expression for `.annotate(last_contact=...)` on organizations: the latest date of any contact."""
+    parts = [source(user) for source in CONTACT_DATE_SOURCES]
+    if len(parts) == 1:
+        return parts[0]
+    never = Value(_NEVER, output_field=DateField())
+    return NullIf(Greatest(*[Coalesce(p, never) for p in parts], output_field=DateField()), never)
+
+
+def last_contact_date(*, user, organization: Organization) -> dt.date | None:
+    return (organizations_for(user).filter(pk=organization.pk)
+            .annotate(last_contact=last_contact_date_expression(user))
+            .values_list("last_contact", flat=True).first())
+
+
+@dataclass(frozen=True)
+class RelationshipEvent:
+    on: dt.date
+    kind: str  # label shown on the page: 周知啓発, 支援記録, 会議…
+    summary: str
+    url: str = ""
+
+
+def _outreach_events(user, organization: Organization) -> list[RelationshipEvent]:
+    return [RelationshipEvent(on=o.held_on, kind="周知啓発", summary=o.title,
+                              url=reverse("partners:outreach_detail", args=[o.pk]))
+            for o in outreach_for(user).filter(organizations=organization).order_by("-held_on", "-id")]
+
+
+# Add a function(user, organization) -> list[RelationshipEvent] per kind of contact.
+HISTORY_SOURCES: list[Callable] = [_outreach_events]
+
+
+def relationship_history(*, user, organization: Organization, limit: int = 50) -> list[RelationshipEvent]:
+    events = [event for source in HISTORY_SOURCES for event in source(user, organization)]
+    return sorted(events, key=lambda e: e.on, reverse=True)[:limit]
+
+
+# --- lists --------------------------------------------------------------------------------------------
+
+
+def organization_list(*, user, kind_id: int | None = None, municipality: str = "", query: str = "",
+                      include_inactive: bool = False) -> QuerySet:
+    """The directory, filtered; each row carries `last_contact`. A constant number of queries."""
+    qs = organizations_for(user).select_related("kind")
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    if kind_id:
+        qs = qs.filter(kind_id=kind_id)
+    if municipality:
+        qs = qs.filter(municipality=municipality)
+    key = name_search_key(query)
+    if key:
+        qs = qs.filter(search_key__contains=key)
+    return (qs.annotate(last_contact=last_contact_date_expression(user))
+            .order_by("kind__sort_order", "kind_id", "name_kana", "name", "id"))
+
+
+def municipalities_for(user) -> list[str]:
+    """Municipalities that occur in the directory, for the filter."""
+    return list(organizations_for(user).exclude(municipality="").order_by("municipality")
+                .values_list("municipality", flat=True).distinct())
+
+
+def organizations_not_contacted(*, user, days: int = 180, today: dt.date | None = None,
+                                kind_id: int | None = None, include_never: bool = True) -> QuerySet:
+    """Active organizations whose last contact is older than `days`, the longest silence first; then, unless
+    asked not to, those with no contact on record (a fading relation matters more than an unknown one)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=days)
+    qs = organizations_for(user).filter(active=True).select_related("kind")
+    if kind_id:
+        qs = qs.filter(kind_id=kind_id)
+    qs = qs.annotate(last_contact=last_contact_date_expression(user))
+    condition = Q(last_contact__lt=since)
+    if include_never:
+        condition |= Q(last_contact__isnull=True)
+    return qs.filter(condition).order_by(F("last_contact").asc(nulls_last=True), "kind__sort_order",
+                                         "name_kana", "id")
+
+
+def contacts_of(*, user, organization: Organization) -> tuple[list, list]:
+    """(current, past) contacts of an organization; past ones newest end first."""
+    rows = list(contacts_for(user).filter(organization=organization).select_related("successor"))
+    current = [c for c in rows if c.ended_on is None]
+    past = sorted((c for c in rows if c.ended_on is not None), key=lambda c: (c.ended_on, c.pk), reverse=True)
+    return current, past
+
+
+def outreach_list(*, user, organization_id: int | None = None) -> QuerySet:
+    qs = outreach_for(user).prefetch_related("organizations", "staff")
+    if organization_id:
+        qs = qs.filter(organizations=organization_id)
+    return qs.order_by("-held_on", "-id")
