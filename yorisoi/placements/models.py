@@ -1,0 +1,350 @@
+"""Where a person lives (居所), the calls made to find a bed (受入照会), the services they are connected to
+(つなぎ), and the vacancies reported by residential facilities after a phone call.
+
+Rules kept as data or constraints here:
+- a person has at most one current placement (no exit date): a partial unique index, on SQLite and PostgreSQL;
+- the moves of a service connection's status: `CONNECTION_MOVES`;
+- a placement names a directory organization or, when the place is not in the directory, a free-text name.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from yorisoi.common.models import CenterOwnedModel, VersionedModel
+
+# --- placements (居所) ---------------------------------------------------------------------------------
+
+
+class PlacementKind(models.TextChoices):
+    REHABILITATION_FACILITY = "rehabilitation_facility", "更生保護施設"
+    SELF_RELIANCE_HOME = "self_reliance_home", "自立準備ホーム"
+    FREE_LOW_COST_LODGING = "free_low_cost_lodging", "無料低額宿泊所"
+    RELIEF_FACILITY = "relief_facility", "救護施設"
+    GROUP_HOME = "group_home", "グループホーム"
+    APARTMENT = "apartment", "アパート"
+    HOSPITAL = "hospital", "病院"
+    OTHER = "other", "その他"
+
+
+# Directory kinds (partners.OrganizationKind.code) whose placement kind is obvious: the form preselects it.
+KIND_FOR_ORGANIZATION_KIND = {
+    "rehabilitation_facility": PlacementKind.REHABILITATION_FACILITY,
+    "self_reliance_home": PlacementKind.SELF_RELIANCE_HOME,
+    "free_low_cost_lodging": PlacementKind.FREE_LOW_COST_LODGING,
+    "relief_facility": PlacementKind.RELIEF_FACILITY,
+    "hospital": PlacementKind.HOSPITAL,
+}
+
+
+class Funding(models.TextChoices):
+    URGENT_PROTECTION = "urgent_protection", "更生緊急保護"
+    PUBLIC_ASSISTANCE = "public_assistance", "生活保護"
+    SELF_PAY = "self_pay", "自費"
+    DISABILITY_WELFARE = "disability_welfare", "障害福祉"
+    LONG_TERM_CARE = "long_term_care", "介護保険"
+    OTHER = "other", "その他"
+
+
+class Term(models.TextChoices):
+    TEMPORARY = "temporary", "一時的な居所（一時受け入れ）"
+    LASTING = "lasting", "継続的な居所（地域での生活の場）"
+
+
+class ExitReason(models.TextChoices):
+    MOVED_ON = "moved_on", "次の居所へ移った"
+    PERIOD_ENDED = "period_ended", "期間満了"
+    HOSPITALISED = "hospitalised", "入院"
+    OWN_WISH = "own_wish", "本人の希望"
+    ASKED_TO_LEAVE = "asked_to_leave", "退所を求められた（規則違反など）"
+    WENT_MISSING = "went_missing", "所在不明・無断退所"
+    ARRESTED = "arrested", "逮捕・再犯"
+    DIED = "died", "死亡"
+    OTHER = "other", "その他"
+
+
+class Placement(CenterOwnedModel, VersionedModel):
+    """One stay of a person at one place. Current = no exit date; at most one per person (database rule)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements",
+                             verbose_name="支援ケース")
+    # Denormalised from the case: the one-current-placement rule is per person, across their cases.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="placements",
+                               verbose_name="対象者")
+    organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="placements", verbose_name="施設・居所（関係機関）")
+    facility_name = models.CharField("施設・居所の名称（関係機関にないとき）", max_length=200, blank=True)
+    kind = models.CharField("居所の種類", max_length=30, choices=PlacementKind.choices)
+    funding = models.CharField("費用の根拠", max_length=30, choices=Funding.choices)
+    term = models.CharField("一時・継続", max_length=10, choices=Term.choices, default=Term.TEMPORARY)
+    entered_on = models.DateField("入所日・入居日")
+    planned_exit_on = models.DateField("退所予定日", null=True, blank=True)
+    exited_on = models.DateField("退所日", null=True, blank=True)
+    exit_reason = models.CharField("退所の理由", max_length=20, choices=ExitReason.choices, blank=True)
+    exit_notes = models.TextField("退所の経緯", blank=True)
+    notes = models.TextField("メモ", blank=True)
+    # When yorisoi last learned of a change in who lives there (entry, exit, move): a vacancy reported by
+    # phone after this moment is newer information than the computed figure (see vacancy.py).
+    occupancy_changed_at = models.DateTimeField("入退所の記録日時")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "居所"
+        ordering = ["-entered_on", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-entered_on"]),
+            models.Index(fields=["organization", "exited_on"]),
+            models.Index(fields=["center", "exited_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(exited_on__isnull=True),
+                                    name="placements_one_current_per_person",
+                                    violation_error_message="この対象者にはすでに現在の居所があります。"),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | ~models.Q(facility_name=""),
+                name="placements_placement_names_a_place",
+                violation_error_message="施設・居所を関係機関から選ぶか、名称を入力してください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(exited_on__isnull=True) | models.Q(exited_on__gte=models.F("entered_on")),
+                name="placements_exit_after_entry",
+                violation_error_message="退所日は入所日以降の日付にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_exit_on__isnull=True)
+                | models.Q(planned_exit_on__gte=models.F("entered_on")),
+                name="placements_planned_exit_after_entry",
+                violation_error_message="退所予定日は入所日以降の日付にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(exited_on__isnull=False) | models.Q(exit_reason=""),
+                name="placements_exit_reason_needs_exit",
+                violation_error_message="退所の理由は退所日と一緒に入力してください。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.place_name
+
+    @property
+    def place_name(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        return self.facility_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.exited_on is None
+
+
+# --- placement inquiries (受入照会) ------------------------------------------------------------------
+
+
+class InquiryResult(models.TextChoices):
+    ACCEPTED = "accepted", "受入可"
+    REFUSED = "refused", "受入不可"
+    CONSIDERING = "considering", "検討中"
+    ON_HOLD = "on_hold", "保留"
+
+
+class RefusalReason(models.TextChoices):
+    FULL = "full", "満床"
+    OUT_OF_SCOPE = "out_of_scope", "対象外（年齢・障害・介護度）"
+    OFFENCE = "offence", "罪名による"
+    MEDICAL_CARE = "medical_care", "医療的ケア"
+    SMOKING_DRINKING = "smoking_drinking", "喫煙・飲酒"
+    OUT_OF_AREA = "out_of_area", "地域外"
+    OTHER = "other", "その他"
+
+
+# A refusal because of the offence says something about the person's criminal record (要配慮個人情報):
+# staff who may not see justice data see it as 「その他」 on a case, and cannot choose it.
+JUSTICE_REFUSAL_REASONS = {RefusalReason.OFFENCE}
+
+
+class PlacementInquiry(CenterOwnedModel, VersionedModel):
+    """A call (or visit, fax…) to a facility asking whether it can take the person. Every one is kept."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placement_inquiries",
+                             verbose_name="支援ケース")
+    organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="placement_inquiries", verbose_name="照会先（関係機関）")
+    facility_name = models.CharField("照会先の名称（関係機関にないとき）", max_length=200, blank=True)
+    inquired_at = models.DateTimeField("照会日時")
+    answered_by_contact = models.ForeignKey("partners.OrganizationContact", null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+",
+                                            verbose_name="回答者（担当者）")
+    answered_by = models.CharField("回答者（名簿にないとき）", max_length=100, blank=True)
+    result = models.CharField("結果", max_length=20, choices=InquiryResult.choices)
+    refusal_reason = models.CharField("断られた理由", max_length=20, choices=RefusalReason.choices, blank=True)
+    refusal_detail = models.TextField("断られた理由の詳細", blank=True)
+    notes = models.TextField("メモ", blank=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="照会した職員")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "受入照会"
+        ordering = ["-inquired_at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-inquired_at"]),
+            models.Index(fields=["organization", "-inquired_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | ~models.Q(facility_name=""),
+                name="placements_inquiry_names_a_place",
+                violation_error_message="照会先を関係機関から選ぶか、名称を入力してください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result="refused") | models.Q(refusal_reason=""),
+                name="placements_refusal_reason_only_when_refused",
+                violation_error_message="断られた理由は、結果が「受入不可」のときだけ選んでください。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_name} {self.get_result_display()}"
+
+    @property
+    def place_name(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        return self.facility_name
+
+
+# --- service connections (つなぎ) --------------------------------------------------------------------
+
+
+class ServiceKind(models.TextChoices):
+    SERVICE_PLAN = "service_plan", "サービス等利用計画（相談支援事業所）"
+    COMMUNITY_SUPPORT = "community_support", "地域包括支援センター"
+    HELLO_WORK = "hello_work", "ハローワーク"
+    COOPERATING_EMPLOYER = "cooperating_employer", "協力雇用主"
+    MEDICAL = "medical", "受診（医療機関）"
+    NEEDY_SUPPORT = "needy_support", "生活困窮者自立支援"
+    OTHER = "other", "その他"
+
+
+class ConnectionStatus(models.TextChoices):
+    REQUESTED = "requested", "依頼"
+    COORDINATING = "coordinating", "調整中"
+    STARTED = "started", "利用開始"
+    FAILED = "failed", "不成立"
+
+
+# Allowed status moves, as data. 利用開始 is final; a 不成立 may be taken up again (再調整).
+CONNECTION_MOVES: dict[str, tuple[str, ...]] = {
+    ConnectionStatus.REQUESTED: (ConnectionStatus.COORDINATING, ConnectionStatus.STARTED, ConnectionStatus.FAILED),
+    ConnectionStatus.COORDINATING: (ConnectionStatus.STARTED, ConnectionStatus.FAILED),
+    ConnectionStatus.STARTED: (),
+    ConnectionStatus.FAILED: (ConnectionStatus.COORDINATING,),
+}
+
+
+class ServiceConnection(CenterOwnedModel, VersionedModel):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="service_connections",
+                             verbose_name="支援ケース")
+    organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="service_connections", verbose_name="つなぎ先（関係機関）")
+    organization_name = models.CharField("つなぎ先の名称（関係機関にないとき）", max_length=200, blank=True)
+    service_kind = models.CharField("サービスの種類", max_length=30, choices=ServiceKind.choices)
+    requested_on = models.DateField("依頼日")
+    status = models.CharField("状況", max_length=20, choices=ConnectionStatus.choices,
+                              default=ConnectionStatus.REQUESTED)
+    started_on = models.DateField("利用開始日", null=True, blank=True)
+    failed_on = models.DateField("不成立の日", null=True, blank=True)
+    ended_on = models.DateField("利用終了日", null=True, blank=True)
+    outcome = models.TextField("経過・結果", blank=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="担当職員")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="登録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "つなぎ（サービスへの接続）"
+        ordering = ["-requested_on", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-requested_on"]),
+            models.Index(fields=["organization", "-requested_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | ~models.Q(organization_name=""),
+                name="placements_connection_names_a_place",
+                violation_error_message="つなぎ先を関係機関から選ぶか、名称を入力してください。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="started") | models.Q(started_on__isnull=False),
+                name="placements_started_connection_has_start",
+                violation_error_message="利用開始のときは利用開始日を入力してください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | (models.Q(started_on__isnull=False) & models.Q(ended_on__gte=models.F("started_on"))),
+                name="placements_connection_end_after_start",
+                violation_error_message="利用終了日は利用開始日以降の日付にしてください。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_kind_display()} {self.place_name}"
+
+    @property
+    def place_name(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        return self.organization_name
+
+    def allowed_next_statuses(self) -> list[tuple[str, str]]:
+        return [(s, ConnectionStatus(s).label) for s in CONNECTION_MOVES[self.status]]
+
+
+class ConnectionStatusChange(models.Model):
+    """Every move of a service connection between statuses: who, when, on what date, why."""
+
+    connection = models.ForeignKey(ServiceConnection, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField("変更前", max_length=20, choices=ConnectionStatus.choices, blank=True)
+    to_status = models.CharField("変更後", max_length=20, choices=ConnectionStatus.choices)
+    on = models.DateField("日付")
+    note = models.CharField("補足", max_length=300, blank=True)
+    changed_at = models.DateTimeField("記録日時")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="記録者")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "つなぎの状況の変更"
+        ordering = ["changed_at", "id"]
+
+
+# --- vacancies (空き状況) ------------------------------------------------------------------------------
+
+
+class VacancyReport(CenterOwnedModel):
+    """The number of free places a facility gave on the phone, with when and who. Reports are never edited:
+    a new call is a new report, so the list is the facility's vacancy history."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT,
+                                     related_name="vacancy_reports", verbose_name="施設")
+    vacancies = models.PositiveSmallIntegerField("空き（人数）")
+    reported_at = models.DateTimeField("確認日時")
+    answered_by = models.CharField("先方の回答者", max_length=100, blank=True)
+    note = models.CharField("メモ", max_length=300, blank=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="確認した職員")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "空き状況の確認"
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-reported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.vacancies}"

@@ -1,0 +1,167 @@
+"""Pages about the network and its beds: an organization's residents and vacancy, the vacancy search, refusal
+reasons per facility and the network map. Reads go through partners' scoped selectors and the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from yorisoi.common.eras import format_era
+from yorisoi.partners import selectors as partner_selectors
+from yorisoi.partners.models import KindGroup
+from yorisoi.privacy import policy
+from yorisoi.privacy.audit import log_access
+from yorisoi.privacy.models import AccessAction
+from yorisoi.privacy.policy import rule
+
+from .. import network as network_map
+from .. import selectors, services, vacancy
+from ..forms import NetworkForm, VacancyReportForm, VacancySearchForm, add_service_errors
+from ..models import JUSTICE_REFUSAL_REASONS
+from ._common import _int_or_none
+
+# --- an organization: residents, capacity, vacancy ---------------------------------------------------------
+
+
+def _render_organization(request, organization, *, report_form=None, status=200):
+    user = request.user
+    residents = selectors.residents(user=user, organization=organization)
+    shown = len(residents.current) + len(residents.booked) + len(residents.recent_exits)
+    if shown:
+        # Persons' names appear on this page: one row saying who looked at whose stay (no person id: several).
+        log_access(request=request, action=AccessAction.VIEW, obj=organization, section="placements_residents",
+                   detail=f"residents={shown}")
+    refusals = selectors.refusal_summary(user=user, organization=organization)
+    return render(request, "placements/organization_detail.html", {
+        "nav": "partners", "organization": organization, "today": timezone.localdate(),
+        "directory_access": partner_selectors.directory_access(user),
+        "access": policy.access_for(user),
+        "vacancy": vacancy.vacancy_for_organization(user=user, organization=organization),
+        "residential": vacancy.is_residential(organization),
+        "residents": residents,
+        "reports": selectors.vacancy_reports(user=user, organization=organization),
+        "refusal_row": refusals[0] if refusals else None,
+        "inquiries": selectors.label_reasons(selectors.organization_inquiries(user=user, organization=organization),
+                                             can_see_justice=policy.access_for(user).can_see_justice),
+        "report_form": report_form or VacancyReportForm(),
+        "justice_reasons": JUSTICE_REFUSAL_REASONS,
+    }, status=status)
+
+
+@rule("staff")
+def organization_page(request, pk: int):
+    organization = partner_selectors.get_organization_or_404(request, pk)
+    return _render_organization(request, organization)
+
+
+@rule("staff")
+def vacancy_report(request, pk: int):
+    organization = partner_selectors.get_organization_or_404(request, pk)
+    if not partner_selectors.directory_access(request.user).can_edit_directory:
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect(reverse("placements:organization", args=[organization.pk]) + "#vacancy")
+    form = VacancyReportForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.report_vacancy(actor=request.user, organization=organization, request=request,
+                                             **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"「{organization.name}」の空き（{report.vacancies}名）を記録しました。")
+            return redirect(reverse("placements:organization", args=[organization.pk]) + "#vacancy")
+    return _render_organization(request, organization, report_form=form)
+
+
+# --- vacancy search ------------------------------------------------------------------------------------------
+
+
+def _as_query(initial: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, value in initial.items():
+        if value is None or value is False or value == "":
+            continue
+        data[name] = format_era(value) if isinstance(value, dt.date) else ("on" if value is True else str(value))
+    return data
+
+
+@rule("staff")
+def vacancy_search(request):
+    user = request.user
+    case = access = None
+    case_pk = _int_or_none(request.GET.get("case"))
+    if case_pk is not None:
+        case, access = policy.get_case_or_404(request, case_pk, "view", section="vacancy_search")
+    submitted = "on" in request.GET
+    initial = VacancySearchForm.initial_for(user=user, person=case.person if case else None)
+    form = VacancySearchForm(request.GET if submitted else _as_query(initial))
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        criteria = vacancy.Criteria(**{name: data[name] for name in (
+            "on", "sex", "age", "care_level", "physical", "intellectual", "mental", "smoking", "pets", "prefecture",
+            "municipality", "include_unknown", "strict")})
+        results = vacancy.search(user=user, criteria=criteria, case=case)
+        for result in results:
+            selectors.label_reasons(result.past_inquiries, can_see_justice=access.can_see_justice if access else False)
+    context = {
+        "nav": "partners", "form": form, "results": results, "case": case,
+        "directory_access": partner_selectors.directory_access(user),
+        "access": access or policy.access_for(user),
+        "place_given": bool(form.is_valid() and (form.cleaned_data["municipality"] or form.cleaned_data["prefecture"])),
+        "justice_reasons": JUSTICE_REFUSAL_REASONS,
+        "may_record": case is not None and (access.can_edit if access else False),
+    }
+    template = "placements/vacancy_search.html"
+    if request.htmx:
+        template += "#vacancy-results"
+    return render(request, template, context)
+
+
+# --- refusal reasons per facility ----------------------------------------------------------------------------
+
+REFUSAL_PERIODS = [(0, "すべて"), (90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]
+
+
+@rule("staff")
+def refusal_summary(request):
+    days = _int_or_none(request.GET.get("days"))
+    if days not in dict(REFUSAL_PERIODS):
+        days = 365
+    kind_id = _int_or_none(request.GET.get("kind"))
+    since = timezone.localdate() - dt.timedelta(days=days) if days else None
+    rows = selectors.refusal_summary(user=request.user, since=since, kind_id=kind_id)
+    return render(request, "placements/refusal_summary.html", {
+        "nav": "partners", "rows": rows, "days": days, "periods": REFUSAL_PERIODS, "kind_id": kind_id,
+        "directory_access": partner_selectors.directory_access(request.user),
+        "kinds": partner_selectors.kinds_for(request.user), "reason_labels": [label for label in rows[0].reasons]
+        if rows else [],
+    })
+
+
+# --- network map ---------------------------------------------------------------------------------------------
+
+
+@rule("staff")
+def network(request):
+    start, end = NetworkForm.default_period()
+    submitted = "date_from" in request.GET
+    form = NetworkForm(request.GET if submitted else {"date_from": format_era(start), "date_to": format_era(end)})
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        result = network_map.build(user=request.user, date_from=data["date_from"], date_to=data["date_to"],
+                                   group=data["group"], show_all=data["show_all"])
+    return render(request, "placements/network.html", {
+        "nav": "partners", "form": form, "network": result, "sources": network_map.SOURCES,
+        "directory_access": partner_selectors.directory_access(request.user),
+        "contact_sources": network_map.CONTACT_SOURCES,
+        "groups": KindGroup.choices,
+    })
