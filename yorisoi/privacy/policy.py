@@ -1,0 +1,456 @@
+"""All access rules of yorisoi, in one place.
+
+Every view is marked with @rule(...) (a test walks the URL configuration and fails on a view without
+one). Reads of center data start here: `persons_for`, `cases_for`, `activities_for` scope a query to
+the user's center (and, where the center chose it, to the cases the user is assigned to);
+`get_person_or_404` / `get_case_or_404` / `get_activity_or_404` answer 404 for another center's object
+exactly as for a missing one and write the access-log row, so no view can forget it.
+
+Templates receive an `Access` object and never decide for themselves.
+
+Case visibility is a per-center setting (`Center.case_visibility`): ALL_STAFF (every staff member of the
+center sees every case) or ASSIGNED (a worker sees only the cases where they are main or sub staff, the
+persons of those cases and the persons they registered; directors, clerks and auditors keep the
+center-wide view, clerks still without narratives, justice or health). In ASSIGNED mode a worker who
+opens a case or person of their own center that is not theirs gets the break-the-glass page instead of a
+404: `get_*_or_404` raise `BreakGlassRequired`, which `rule` turns into a 403 page asking for a reason;
+the reason buys a grant for a few hours (`YORISOI_BREAK_GLASS_HOURS`, default 8) that these same
+functions honour. Another center's object is always 404, never break-the-glass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+from typing import NoReturn
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from yorisoi.accounts.models import Center, Role, Staff
+
+from .audit import log_access
+from .models import AccessAction
+
+# --- marking views ------------------------------------------------------------------------------
+
+RULES = {
+    "public": "誰でも（ログイン前の画面）",
+    "authenticated": "ログインした利用者",
+    "staff": "センターの職員（対象の確認は各ビューで policy を通す）",
+    "director": "管理者のみ",
+    "superuser": "システム管理者のみ",
+}
+
+
+class BreakGlassRequired(PermissionDenied):
+    """A worker limited to assigned cases asked for a case or person of their own center that is not theirs.
+
+    `kind` is "case" or "person", `pk` the record to grant. Carries ids only (no personal data).
+    `rule` renders the break-the-glass page for it; anywhere else it is an ordinary 403.
+    """
+
+    def __init__(self, *, kind: str, pk: int):
+        super().__init__("break-the-glass required")
+        self.kind = kind
+        self.pk = pk
+
+
+def rule(name: str) -> Callable:
+    """Mark a view with its access rule and enforce the coarse part (who may call it at all).
+
+    Also turns `BreakGlassRequired` raised anywhere inside the view into the break-the-glass page, so
+    every view that reads through `get_*_or_404` offers it without doing anything.
+    """
+    if name not in RULES:
+        raise ValueError(f"unknown rule {name}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if name != "public" and not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if name in ("staff", "director") and user.center_id is None:
+                raise PermissionDenied
+            if name == "director" and user.role != Role.DIRECTOR:
+                raise PermissionDenied
+            if name == "superuser" and not user.is_superuser:
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except BreakGlassRequired as needed:
+                from .views import break_glass_page  # views import this module; import at call time
+
+                return break_glass_page(request, needed)
+
+        wrapped._policy_rule = name
+        return wrapped
+
+    return decorate
+
+
+# --- what a user may do with a record -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    can_view: bool = False
+    can_edit: bool = False
+    can_see_justice: bool = False
+    can_see_health: bool = False
+    can_see_narrative: bool = False
+    can_print: bool = False
+    can_add_records: bool = False
+    can_change_phase: bool = False
+    can_view_history: bool = False
+    # Set when the record is visible only through a break-the-glass grant: until when (for a banner).
+    break_glass_until: dt.datetime | None = None
+
+
+NO_ACCESS = Access()
+
+
+def access_for(user: Staff) -> Access:
+    """Role rights inside the user's own center, for a record the user may see at all."""
+    if not user.is_authenticated or user.center_id is None:
+        return NO_ACCESS
+    role = user.role
+    if role == Role.DIRECTOR:
+        return Access(True, True, True, True, True, True, True, True, True)
+    if role == Role.WORKER:
+        return Access(True, True, True, True, True, True, True, True, True)
+    if role == Role.CLERK:
+        # 事務: the face sheet's basic sections and dates, never narratives, justice or health.
+        return Access(can_view=True, can_edit=True, can_print=True)
+    if role == Role.AUDITOR:
+        return Access(can_view=True, can_see_justice=True, can_see_health=True, can_see_narrative=True,
+                      can_view_history=True)
+    return NO_ACCESS
+
+
+def _restricted_to_assignments(user: Staff) -> bool:
+    return (
+        user.role == Role.WORKER
+        and user.center is not None
+        and user.center.case_visibility == Center.CaseVisibility.ASSIGNED
+    )
+
+
+def may_break_glass(user: Staff) -> bool:
+    """Only a worker restricted to their assigned cases needs (and may use) break-the-glass."""
+    return user.is_authenticated and user.center_id is not None and _restricted_to_assignments(user)
+
+
+def break_glass_hours() -> float:
+    return float(getattr(settings, "YORISOI_BREAK_GLASS_HOURS", 8))
+
+
+def _active_grants(user: Staff) -> QuerySet:
+    from .models import BreakGlassGrant
+
+    return BreakGlassGrant.objects.filter(staff_id=user.pk, center_id=user.center_id,
+                                          expires_at__gt=timezone.now())
+
+
+def _assigned_cases(user: Staff) -> Q:
+    return Q(main_staff=user) | Q(sub_staff=user)
+
+
+# --- scoped querysets ------------------------------------------------------------------------------
+
+
+def persons_for(user: Staff) -> QuerySet:
+    """Persons the user may open: the center's, or in ASSIGNED mode those of the worker's own cases,
+    those the worker registered, and those opened by break-the-glass (directly or through a case)."""
+    from yorisoi.cases.models import Case
+    from yorisoi.people.models import Person
+
+    if not user.is_authenticated or user.center_id is None:
+        return Person.objects.none()
+    qs = Person.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if _restricted_to_assignments(user):
+        grants = _active_grants(user)
+        own_cases = Case.objects.filter(center_id=user.center_id, deleted_at__isnull=True).filter(
+            _assigned_cases(user) | Q(pk__in=grants.filter(case__isnull=False).values("case_id"))
+        )
+        qs = qs.filter(
+            Q(pk__in=own_cases.values("person_id"))
+            | Q(created_by=user)
+            | Q(pk__in=grants.filter(person__isnull=False).values("person_id"))
+        )
+    return qs
+
+
+def cases_for(user: Staff) -> QuerySet:
+    """Cases the user may open: the center's, or in ASSIGNED mode the worker's own (main or sub) and
+    those opened by break-the-glass (the case itself, or every case of a person opened that way)."""
+    from yorisoi.cases.models import Case
+
+    if not user.is_authenticated or user.center_id is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if _restricted_to_assignments(user):
+        grants = _active_grants(user)
+        qs = qs.filter(
+            _assigned_cases(user)
+            | Q(pk__in=grants.filter(case__isnull=False).values("case_id"))
+            | Q(person_id__in=grants.filter(person__isnull=False).values("person_id"))
+        )
+    return qs
+
+
+def activities_for(user: Staff) -> QuerySet:
+    """Support records of the cases the user may open (see `cases_for`)."""
+    from yorisoi.records.models import Activity
+
+    if not user.is_authenticated or user.center_id is None:
+        return Activity.objects.none()
+    qs = Activity.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if _restricted_to_assignments(user):
+        grants = _active_grants(user)
+        qs = qs.filter(
+            Q(case__main_staff=user)
+            | Q(case__sub_staff=user)
+            | Q(case_id__in=grants.filter(case__isnull=False).values("case_id"))
+            | Q(person_id__in=grants.filter(person__isnull=False).values("person_id"))
+        )
+    return qs
+
+
+def staff_for(user: Staff) -> QuerySet:
+    """Colleagues a user may pick (assignments, owners): active staff of the same center."""
+    if not user.is_authenticated or user.center_id is None:
+        return Staff.objects.none()
+    return Staff.objects.filter(center_id=user.center_id, is_active=True).order_by("role", "id")
+
+
+# --- single objects, logged ----------------------------------------------------------------------
+
+
+def _require(access: Access, action: str) -> None:
+    allowed = {
+        "view": access.can_view,
+        "edit": access.can_edit,
+        "print": access.can_print,
+        "add_record": access.can_add_records,
+        "change_phase": access.can_change_phase,
+        "history": access.can_view_history,
+    }.get(action, False)
+    if not allowed:
+        raise PermissionDenied
+
+
+_LOG_ACTION = {"view": AccessAction.VIEW, "edit": AccessAction.VIEW, "print": AccessAction.PRINT,
+               "history": AccessAction.VIEW}
+
+
+def _require_logged(request, access: Access, action: str, obj, person_id: int | None, section: str) -> None:
+    """`_require`, writing a DENIED row first when the answer is no (failures are logged too)."""
+    try:
+        _require(access, action)
+    except PermissionDenied:
+        log_access(request=request, action=AccessAction.DENIED, obj=obj, person_id=person_id, section=section,
+                   detail=f"action={action}")
+        raise
+
+
+def _refuse(request, model, pk, *, kind: str, message: str) -> NoReturn:
+    """The record is not visible to this user: break-the-glass (own center, ASSIGNED mode) or 404.
+
+    A 404 for a record that exists in another center is logged as DENIED (ids only, no person id: the
+    row belongs to the requesting user's center); the answer stays exactly the 404 of a missing record.
+    """
+    user = request.user
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(message) from None
+    found = model._base_manager.filter(pk=pk).only("pk", "center_id", "deleted_at").first()
+    if found is not None and found.center_id == user.center_id and found.deleted_at is None \
+            and may_break_glass(user):
+        if kind == "activity":
+            target_kind, target_pk, person_id = "case", found.case_id, found.person_id
+        else:
+            target_kind, target_pk = kind, pk
+            person_id = pk if kind == "person" else found.person_id
+        log_access(request=request, action=AccessAction.DENIED, obj=found, person_id=person_id,
+                   section="break_glass_required")
+        raise BreakGlassRequired(kind=target_kind, pk=target_pk)
+    if found is not None and found.center_id != user.center_id and user.is_authenticated:
+        log_access(request=request, action=AccessAction.DENIED, obj=found, section="other_center")
+    raise Http404(message)
+
+
+def _break_glass_until(user: Staff, *, case=None, person=None) -> dt.datetime | None:
+    """For a restricted worker: the end of the grant through which they see this record, if that is how."""
+    if not _restricted_to_assignments(user):
+        return None
+    grants = _active_grants(user)
+    if case is not None:
+        if user.pk in (case.main_staff_id, case.sub_staff_id):
+            return None
+        grants = grants.filter(Q(case_id=case.pk) | Q(person_id=case.person_id))
+    else:
+        from yorisoi.cases.models import Case
+
+        if person.created_by_id == user.pk or Case.objects.filter(
+            _assigned_cases(user), person_id=person.pk, deleted_at__isnull=True
+        ).exists():
+            return None
+        grants = grants.filter(Q(person_id=person.pk) | Q(case__person_id=person.pk))
+    return grants.order_by("-expires_at").values_list("expires_at", flat=True).first()
+
+
+def _with_break_glass(access: Access, until: dt.datetime | None) -> Access:
+    return replace(access, break_glass_until=until) if until else access
+
+
+def get_person_or_404(request, pk, action: str = "view", *, section: str = "face_sheet"):
+    from yorisoi.people.models import Person
+
+    person = persons_for(request.user).filter(pk=pk).first()
+    if person is None:
+        _refuse(request, Person, pk, kind="person", message="対象者が見つかりません。")
+    access = access_for(request.user)
+    _require_logged(request, access, action, person, person.pk, section)
+    access = _with_break_glass(access, _break_glass_until(request.user, person=person))
+    if action in _LOG_ACTION:
+        log_access(request=request, action=_LOG_ACTION[action], obj=person, person_id=person.pk,
+                   section=section)
+    return person, access
+
+
+def get_case_or_404(request, pk, action: str = "view", *, section: str = "case"):
+    from yorisoi.cases.models import Case
+
+    case = cases_for(request.user).select_related("person", "main_staff", "sub_staff").filter(pk=pk).first()
+    if case is None:
+        _refuse(request, Case, pk, kind="case", message="支援ケースが見つかりません。")
+    access = access_for(request.user)
+    _require_logged(request, access, action, case, case.person_id, section)
+    access = _with_break_glass(access, _break_glass_until(request.user, case=case))
+    if action in _LOG_ACTION:
+        log_access(request=request, action=_LOG_ACTION[action], obj=case, person_id=case.person_id,
+                   section=section)
+    return case, access
+
+
+def get_activity_or_404(request, pk, action: str = "view"):
+    from yorisoi.records.models import Activity
+
+    activity = activities_for(request.user).select_related("case", "person").filter(pk=pk).first()
+    if activity is None:
+        _refuse(request, Activity, pk, kind="activity", message="記録が見つかりません。")
+    access = access_for(request.user)
+    _require_logged(request, access, action, activity, activity.person_id, "activity")
+    if not access.can_see_narrative:
+        log_access(request=request, action=AccessAction.DENIED, obj=activity, person_id=activity.person_id,
+                   section="activity", detail="narrative")
+        raise PermissionDenied
+    access = _with_break_glass(access, _break_glass_until(request.user, case=activity.case))
+    if action in _LOG_ACTION:
+        log_access(request=request, action=_LOG_ACTION[action], obj=activity, person_id=activity.person_id,
+                   section="activity")
+    return activity, access
+
+
+def may_create_person(user: Staff) -> bool:
+    return access_for(user).can_edit
+
+
+def may_open_case(user: Staff) -> bool:
+    return user.is_authenticated and user.role in (Role.DIRECTOR, Role.WORKER)
+
+
+def may_see_center_overview(user: Staff) -> bool:
+    return user.is_authenticated and user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+# --- privacy screens -------------------------------------------------------------------------------
+
+
+def may_review_audit(user: Staff) -> bool:
+    """The access log, its exports and the break-the-glass list: directors and auditors of the center."""
+    return user.is_authenticated and user.center_id is not None and user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+def may_see_access_history(user: Staff, person) -> bool:
+    """「この記録を見た人」: directors and auditors, and the workers in charge (main or sub) of one of the
+    person's cases, who answer for the record. Unassigned colleagues and clerks do not see who looked."""
+    if not user.is_authenticated or user.center_id is None or person.center_id != user.center_id:
+        return False
+    if user.role in (Role.DIRECTOR, Role.AUDITOR):
+        return True
+    if user.role != Role.WORKER:
+        return False
+    from yorisoi.cases.models import Case
+
+    return Case.objects.filter(_assigned_cases(user), person_id=person.pk, deleted_at__isnull=True).exists()
+
+
+def may_delete(user: Staff) -> bool:
+    """Soft delete of persons, cases and records: the director only (it is logged)."""
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
+def may_restore(user: Staff) -> bool:
+    return may_delete(user)
+
+
+# --- exports and retention ---------------------------------------------------------------------------
+
+
+# Who may ask for which list (privacy/exports): the lists hold only what the requester already sees.
+# Clerks: persons and cases (basic columns), never the ledger (health and justice are provided through it).
+# Auditors read on screen and take out the ledger and the access log for an inspection, never lists of persons.
+EXPORT_ROLES = {
+    "persons": (Role.DIRECTOR, Role.WORKER, Role.CLERK),
+    "cases": (Role.DIRECTOR, Role.WORKER, Role.CLERK),
+    "disclosure_ledger": (Role.DIRECTOR, Role.AUDITOR),
+    "access_log": (Role.DIRECTOR, Role.AUDITOR),
+}
+
+
+def may_request_export(user: Staff, target: str | None = None) -> bool:
+    """Asking for an export of the list `target` (None: of any list). Every request waits for a director."""
+    if not user.is_authenticated or user.center_id is None:
+        return False
+    if target is None:
+        return any(user.role in roles for roles in EXPORT_ROLES.values())
+    return user.role in EXPORT_ROLES.get(target, ())
+
+
+def export_targets_for(user: Staff) -> list[str]:
+    return [target for target in EXPORT_ROLES if may_request_export(user, target)]
+
+
+def may_decide_exports(user: Staff) -> bool:
+    """Approving or rejecting export requests: directors of the center."""
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
+def may_see_export_request(user: Staff, export_request) -> bool:
+    """A request is seen by whoever asked for it, the center's directors and its auditors."""
+    if not user.is_authenticated or user.center_id is None or export_request.center_id != user.center_id:
+        return False
+    return export_request.requested_by_id == user.pk or user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+def may_manage_retention(user: Staff) -> bool:
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
+def may_view_retention(user: Staff) -> bool:
+    return may_review_audit(user)
+
+
+def may_manage_center(user: Staff) -> bool:
+    """センターの設定 (name, phone, who sees which cases): directors of the center."""
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR

@@ -1,0 +1,156 @@
+"""Reads of the privacy app: the access log of a center, a person's access history, break-the-glass
+grants and soft-deleted records. Every query is scoped to the user's center."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from yorisoi.common.kana import name_search_key
+
+from .models import AccessLog, BreakGlassGrant
+from .services import is_soft_deletable, kind_of, purge_order
+
+
+def center_log(*, user) -> QuerySet:
+    """The access log of the user's center (rows written by its staff or for it by a command)."""
+    if not user.is_authenticated or user.center_id is None:
+        return AccessLog.objects.none()
+    return AccessLog.objects.filter(center_id_value=user.center_id).select_related("staff")
+
+
+def _persons_matching(*, user, text: str) -> QuerySet | None:
+    from yorisoi.people.models import Person
+
+    key = name_search_key(text)
+    if not key:
+        return None
+    # Deleted persons included: the log of a deleted record stays searchable.
+    return Person._base_manager.filter(center_id=user.center_id, search_key__contains=key).values("pk")
+
+
+def audit_rows(*, user, staff=None, person: str = "", date_from: dt.date | None = None,
+               date_to: dt.date | None = None, action: str = "") -> QuerySet:
+    qs = center_log(user=user)
+    if staff is not None:
+        qs = qs.filter(staff=staff)
+    person = (person or "").strip()
+    if person:
+        digits = person.lstrip("#").strip()
+        if digits.isdigit():
+            qs = qs.filter(person_id_value=int(digits))
+        else:
+            matching = _persons_matching(user=user, text=person)
+            qs = qs.filter(person_id_value__in=matching) if matching is not None else qs.none()
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    if action:
+        qs = qs.filter(action=action)
+    return qs.order_by("-at", "-id")
+
+
+def person_access_rows(*, user, person) -> QuerySet:
+    """「この記録を見た人」: every logged access to this person by the staff of its center."""
+    return center_log(user=user).filter(person_id_value=person.pk).order_by("-at", "-id")
+
+
+def person_names(*, user, ids) -> dict[int, str]:
+    """Names for the person ids on one page of the log (one query; deleted persons included)."""
+    from yorisoi.people.models import Person
+
+    ids = {i for i in ids if i is not None}
+    if not ids or user.center_id is None:
+        return {}
+    rows = Person._base_manager.filter(center_id=user.center_id, pk__in=ids).only(
+        "pk", "family_name", "given_name", "deleted_at"
+    )
+    return {p.pk: str(p) + ("（削除済み）" if p.deleted_at else "") for p in rows}
+
+
+# Sections written by the apps into AccessLog.section, in Japanese for the screens (unknown ones show as is).
+SECTION_LABELS = {
+    "face_sheet": "フェイスシート", "case": "支援ケース", "activity": "支援経過記録", "history": "変更履歴",
+    "justice": "司法", "health": "健康", "case_open": "ケースの登録", "flag": "注意事項",
+    "person_list": "対象者の検索", "case_list": "ケースの一覧", "audit": "アクセスログ",
+    "audit_export": "アクセスログの出力", "access_history": "この記録を見た人", "break_glass": "緊急閲覧",
+    "break_glass_required": "緊急閲覧の確認画面", "break_glass_list": "緊急閲覧の一覧",
+    "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
+    "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
+    "center_settings": "センターの設定", "password": "パスワード",
+}
+
+
+def section_label(section: str) -> str:
+    return SECTION_LABELS.get(section, section)
+
+
+def object_label(object_type: str) -> str:
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def break_glass_grants(*, user) -> QuerySet:
+    if user.center_id is None:
+        return BreakGlassGrant.objects.none()
+    return (BreakGlassGrant.objects.filter(center_id=user.center_id)
+            .select_related("staff", "person", "case", "case__person").order_by("-created_at", "-id"))
+
+
+@dataclass
+class DeletedRow:
+    kind: str
+    obj: object
+    deleted_by: object
+    reason: str
+
+
+@dataclass
+class DeletedGroup:
+    kind: str
+    label: str
+    rows: list[DeletedRow]
+    total: int
+
+
+def deleted_groups(*, user, limit: int = 200) -> list[DeletedGroup]:
+    """Soft-deleted records of the center, by model (persons first), newest first, with who deleted
+    them and why (from the change history)."""
+    groups = []
+    for model in reversed(purge_order()):
+        if not is_soft_deletable(model):
+            continue
+        qs = model._base_manager.filter(center_id=user.center_id, deleted_at__isnull=False)
+        # Rows deleted together with the record they belong to are restored with it: list only the record.
+        for f in model._meta.concrete_fields:
+            if f.many_to_one and not f.null and is_soft_deletable(f.related_model):
+                qs = qs.exclude(**{f"{f.name}__deleted_at": F("deleted_at")})
+        total = qs.count()
+        if not total:
+            continue
+        related = [n for n in ("person", "case") if any(f.name == n and f.many_to_one for f in model._meta.fields)]
+        objs = list(qs.select_related(*related).order_by("-deleted_at", "-pk")[:limit])
+        history = {}
+        if hasattr(model, "history"):
+            hist = (model.history.model.objects.filter(id__in=[o.pk for o in objs], deleted_at__isnull=False)
+                    .select_related("history_user").order_by("id", "history_date"))
+            stamps = {o.pk: o.deleted_at for o in objs}
+            for h in hist:  # the earliest history row with the current deleted_at is the deletion
+                if h.deleted_at == stamps.get(h.id) and h.id not in history:
+                    history[h.id] = h
+        rows = [DeletedRow(kind=kind_of(model), obj=o,
+                           deleted_by=getattr(history.get(o.pk), "history_user", None),
+                           reason=getattr(history.get(o.pk), "history_change_reason", "") or "")
+                for o in objs]
+        groups.append(DeletedGroup(kind=kind_of(model), label=str(model._meta.verbose_name), rows=rows, total=total))
+    return groups
