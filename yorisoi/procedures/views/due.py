@@ -1,0 +1,46 @@
+"""手続きの一覧: the procedures not done of every open case the user may see, by due date (the center's work list
+next to the inbox; clerks, who run procedures for the whole center, start from here)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from yorisoi.accounts.models import Role
+from yorisoi.privacy.policy import access_for, may_open_case, rule
+
+from .. import selectors
+
+PER_PAGE = 50
+
+
+def _mine(request) -> bool:
+    """?mine=1|0; without it, workers start from their own cases and everyone else from the whole center."""
+    value = request.GET.get("mine")
+    if value in ("0", "1"):
+        return value == "1" and may_open_case(request.user)
+    return request.user.role == Role.WORKER
+
+
+@rule("staff")
+def due_list(request):
+    today = timezone.localdate()
+    show = request.GET.get("show", "open")
+    if show not in dict(selectors.DUE_FILTERS):
+        show = "open"
+    types = list(selectors.types_for(request.user))
+    type_id = request.GET.get("type", "")
+    type_id = int(type_id) if type_id.isdigit() and any(t.pk == int(type_id) for t in types) else None
+    mine = _mine(request)
+    qs = selectors.due_list(request.user, today=today, show=show, procedure_type_id=type_id, mine=mine)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["mine"] = "1" if mine else "0"
+    return render(request, "procedures/caseprocedure_due_list.html", {
+        "nav": "cases", "tab": "due", "today": today, "page": page, "show": show, "filters": selectors.DUE_FILTERS,
+        "types": types, "type_id": type_id, "mine": mine, "may_choose_mine": may_open_case(request.user),
+        "overdue_total": selectors.overdue_count(request.user, today=today, mine=mine),
+        "query": query.urlencode(), "access": access_for(request.user),
+    })
