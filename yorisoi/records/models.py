@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from yorisoi.common.crypto import EncryptedTextField
+from yorisoi.common.models import CenterOwnedModel, VersionedModel
+
+
+class ActivityKind(models.TextChoices):
+    INTERVIEW = "interview", "面接"
+    PHONE = "phone", "電話"
+    VISIT = "visit", "訪問"
+    ACCOMPANY = "accompany", "同行"
+    MEETING = "meeting", "会議"
+    LIAISON = "liaison", "連絡調整"
+    PAPERWORK = "paperwork", "書類作成"
+    OTHER = "other", "その他"
+
+
+class Activity(CenterOwnedModel, VersionedModel):
+    """支援経過記録. The narrative is encrypted; corrections keep earlier text in the history table."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="activities",
+                             verbose_name="支援ケース")
+    # Denormalised from the case so that the person's timeline is one indexed query.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="activities",
+                               verbose_name="対象者")
+    occurred_at = models.DateTimeField("日時")
+    kind = models.CharField("種別", max_length=20, choices=ActivityKind.choices)
+    counterpart = models.CharField("相手方（機関・人）", max_length=100, blank=True)
+    narrative = EncryptedTextField("内容")
+    minutes = models.PositiveIntegerField("所要時間（分）", null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="activities", verbose_name="記録者")
+    deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支援経過記録"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"]),
+            models.Index(fields=["person", "-occurred_at"]),
+            models.Index(fields=["center", "author", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
