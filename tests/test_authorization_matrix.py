@@ -1,0 +1,747 @@
+"""The authorization matrix, built from the URL configuration.
+
+1. Every view reached from the URL configuration carries a policy rule (`@rule(...)` from privacy/policy.py).
+2. Every named URL has a row in MATRIX below, and no row names a URL that is gone.
+3. For every row, each role GETs the URL (with objects of its own center filled in) in both case-visibility
+   modes of the center, and the answer must be the one in the table:
+
+   - columns: director 管理者, worker 相談員 in charge of the case (main staff), colleague 相談員 not in charge,
+     clerk 事務, auditor 閲覧 — all of the center that owns the objects;
+   - outsider (相談員 of another center): always 404 for a URL naming an object of the center; for a page
+     without an object, the same answer as the worker (they see their own center);
+   - in the ASSIGNED mode everyone answers as in the table except the colleague, who gets the
+     break-the-glass page (403 with its form) for a person, case or record page that the table opens to
+     them in ALL_STAFF mode (override with `assigned=`).
+
+Adding a URL: add one line to MATRIX. `page("…")` for a URL without an object; `on(kind)` or
+`kwargs=lambda w: {...}` for a URL that names objects of the world below (add a kind to World if
+needed). When a row is missing or wrong, the failure message shows the observed answers in the same
+format: check that they are what you intend before pasting them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from conftest import verified_client
+from yorisoi.accounts.models import Center
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("director", "worker", "colleague", "clerk", "auditor")
+BG = "BG"  # 403 with the break-the-glass form
+# Kinds whose pages read through get_person_or_404 / get_case_or_404 / get_activity_or_404 (directly or through the
+# case they belong to): in ASSIGNED mode the colleague gets break-the-glass there by default.
+OBJECT_PAGES_WITH_BREAK_GLASS = (
+    "person", "case", "activity", "family", "certificate", "external_contact", "flag",
+    "placement", "inquiry", "connection", "assessment", "plan", "plan_action", "closure_request", "procedure",
+    "document", "follow_up",
+)
+
+# URL namespaces not covered by the matrix, and why.
+EXEMPT_NAMESPACES = {
+    "admin": "Django admin: superusers past two-factor only, enforced by the AdminSite (accounts tests)",
+}
+
+
+# --- the world: one object of each kind in the center under test ---------------------------------
+
+
+class World:
+    """Objects of `center`, created on first use. The case's main staff is `worker`; nobody else is assigned."""
+
+    def __init__(self, center, worker, director):
+        self.center, self.worker, self.director = center, worker, director
+        self.files = []  # uploaded files to remove after the test
+
+    @functools.cached_property
+    def case(self):
+        from yorisoi.cases.tests.factories import CaseFactory
+        from yorisoi.people.tests.factories import PersonFactory
+
+        return CaseFactory(person=PersonFactory(center=self.center), main_staff=self.worker)
+
+    @property
+    def person(self):
+        """The person of the case, so that the worker is in charge of them."""
+        return self.case.person
+
+    @functools.cached_property
+    def activity(self):
+        from yorisoi.records.tests.factories import ActivityFactory
+
+        return ActivityFactory(case=self.case, author=self.worker)
+
+    @functools.cached_property
+    def flag(self):
+        from yorisoi.cases.tests.factories import CaseFlagFactory
+
+        return CaseFlagFactory(case=self.case)
+
+    @functools.cached_property
+    def family(self):
+        from yorisoi.people.tests.factories import FamilyContactFactory
+
+        return FamilyContactFactory(person=self.case.person)
+
+    @functools.cached_property
+    def certificate(self):
+        from yorisoi.people.tests.factories import CertificateFactory
+
+        return CertificateFactory(person=self.case.person)
+
+    @functools.cached_property
+    def external_contact(self):
+        from yorisoi.people.tests.factories import ExternalContactFactory
+
+        return ExternalContactFactory(person=self.case.person)
+
+    @functools.cached_property
+    def deleted_person(self):
+        from yorisoi.people.tests.factories import PersonFactory
+        from yorisoi.privacy.services import soft_delete_person
+
+        person = PersonFactory(center=self.center)
+        soft_delete_person(actor=self.director, person=person, reason="行列テスト用の削除")
+        return person
+
+    @functools.cached_property
+    def organization(self):
+        from yorisoi.partners.tests.factories import OrganizationFactory
+
+        return OrganizationFactory(center=self.center)
+
+    @functools.cached_property
+    def organization_contact(self):
+        from yorisoi.partners.tests.factories import ContactFactory
+
+        return ContactFactory(organization=self.organization)
+
+    @functools.cached_property
+    def outreach(self):
+        from yorisoi.partners.tests.factories import OutreachFactory
+
+        return OutreachFactory(center=self.center, organizations=[self.organization])
+
+    # --- intake ---
+    @functools.cached_property
+    def preconsultation(self):
+        from yorisoi.intake.tests.factories import PreConsultationFactory
+
+        return PreConsultationFactory(center=self.center)
+
+    @functools.cached_property
+    def consultation(self):
+        from yorisoi.intake.tests.factories import ConsultationFactory
+
+        return ConsultationFactory(center=self.center)
+
+    # --- placements ---
+    @functools.cached_property
+    def placement(self):
+        from yorisoi.placements.models import Funding, Placement, PlacementKind
+
+        return Placement.objects.create(
+            center=self.center, case=self.case, person=self.case.person, facility_name="架空の自立準備ホーム",
+            kind=PlacementKind.values[0], funding=Funding.values[0], entered_on=dt.date(2026, 11, 1),
+            occupancy_changed_at=timezone.now(), created_by=self.worker)
+
+    @functools.cached_property
+    def inquiry(self):
+        from yorisoi.placements.models import InquiryResult, PlacementInquiry
+
+        return PlacementInquiry.objects.create(
+            center=self.center, case=self.case, facility_name="架空の更生保護施設", inquired_at=timezone.now(),
+            result=InquiryResult.values[0], staff=self.worker, created_by=self.worker)
+
+    @functools.cached_property
+    def connection(self):
+        from yorisoi.placements.models import ServiceConnection, ServiceKind
+
+        return ServiceConnection.objects.create(
+            center=self.center, case=self.case, organization_name="架空の相談支援事業所",
+            service_kind=ServiceKind.values[0], requested_on=dt.date(2026, 11, 2), staff=self.worker,
+            created_by=self.worker)
+
+    # --- planning ---
+    @functools.cached_property
+    def assessment(self):
+        from yorisoi.planning.tests.factories import AssessmentFactory
+
+        return AssessmentFactory(case=self.case)
+
+    @functools.cached_property
+    def plan(self):
+        from yorisoi.planning.tests.factories import SupportPlanFactory
+
+        return SupportPlanFactory(case=self.case)
+
+    @functools.cached_property
+    def plan_action(self):
+        from yorisoi.planning.tests.factories import PlanActionFactory
+
+        return PlanActionFactory(plan=self.plan)
+
+    @functools.cached_property
+    def closure_request(self):
+        from yorisoi.planning.tests.factories import ClosureRequestFactory
+
+        return ClosureRequestFactory(case=self.case)
+
+    @functools.cached_property
+    def approver_delegation(self):
+        from yorisoi.accounts.tests.factories import StaffFactory
+        from yorisoi.planning.models import ApproverDelegation
+
+        approver = StaffFactory(center=self.center, username="matrix-approver")
+        return ApproverDelegation.objects.create(center=self.center, staff=approver, granted_by=self.director)
+
+    # --- procedures ---
+    @functools.cached_property
+    def procedure_type(self):
+        from yorisoi.procedures.models import ProcedureType
+
+        return ProcedureType.objects.create(center=self.center, code="matrix-test", name="行列テスト用の手続き")
+
+    @functools.cached_property
+    def procedure(self):
+        from yorisoi.procedures.models import CaseProcedure
+
+        return CaseProcedure.objects.create(center=self.center, case=self.case, procedure_type=self.procedure_type,
+                                            title="行列テスト用の手続き")
+
+    @functools.cached_property
+    def document(self):
+        from django.core.files.base import ContentFile
+
+        from yorisoi.procedures.models import ProcedureDocument
+
+        content = b"%PDF-1.4 matrix test"
+        document = ProcedureDocument(center=self.center, procedure=self.procedure, original_name="test.pdf",
+                                     content_type="application/pdf", size=len(content), uploaded_by=self.worker)
+        document.file.save("test.pdf", ContentFile(content), save=False)
+        document.save()
+        self.files.append(document.file)
+        return document
+
+    @functools.cached_property
+    def follow_up(self):
+        from yorisoi.procedures.models import FollowUp, FollowUpTarget
+
+        return FollowUp.objects.create(center=self.center, case=self.case, target=FollowUpTarget.values[0],
+                                       due_date=dt.date(2026, 12, 1), created_by=self.worker)
+
+    @functools.cached_property
+    def case_template(self):
+        from yorisoi.procedures.models import CaseTemplate
+
+        return CaseTemplate.objects.create(center=self.center, name="行列テスト用のテンプレート",
+                                           case_kind=self.case.kind)
+
+    @functools.cached_property
+    def template_item(self):
+        from yorisoi.procedures.models import CaseTemplateItem, ReferenceKind
+
+        reference = next(v for v in ReferenceKind.values if v != "previous")
+        return CaseTemplateItem.objects.create(template=self.case_template, procedure_type=self.procedure_type,
+                                               reference=reference)
+
+    # --- disclosure ---
+    @functools.cached_property
+    def consent(self):
+        from django.core.files.base import ContentFile
+
+        from yorisoi.disclosure.tests.factories import ConsentFactory
+
+        consent = ConsentFactory(person=self.person, consented_on=dt.date(2026, 1, 5))
+        consent.file.save("consent.pdf", ContentFile(b"%PDF-1.4 matrix test"), save=False)
+        consent.file_name, consent.file_type = "consent.pdf", "application/pdf"
+        consent.save()
+        self.files.append(consent.file)
+        return consent
+
+    @functools.cached_property
+    def consent_template(self):
+        return self.consent.template
+
+    @functools.cached_property
+    def agreement(self):
+        from django.core.files.base import ContentFile
+
+        from yorisoi.disclosure.tests.factories import AgreementFactory, municipality
+
+        agreement = AgreementFactory(organization=municipality(self.center), valid_from=dt.date(2020, 4, 1),
+                                     valid_to=None)
+        agreement.file.save("agreement.pdf", ContentFile(b"%PDF-1.4 matrix test"), save=False)
+        agreement.file_name, agreement.file_type = "agreement.pdf", "application/pdf"
+        agreement.save()
+        self.files.append(agreement.file)
+        return agreement
+
+    @functools.cached_property
+    def disclosure_record(self):
+        from yorisoi.disclosure.models import Basis, Purpose
+        from yorisoi.disclosure.services import provide_information
+
+        assert self.consent  # the provision rests on it
+        record = provide_information(actor=self.worker, person=self.person, recipient=self.agreement.organization,
+                                     purpose=Purpose.WELFARE, item_codes=["phone"], basis=Basis.CONSENT)
+        self.files.append(record.document)
+        return record
+
+    @functools.cached_property
+    def subject_request(self):
+        from yorisoi.disclosure.tests.factories import RequestFactory
+
+        return RequestFactory(person=self.person)
+
+    # --- privacy ---
+    @functools.cached_property
+    def export_request(self):
+        from yorisoi.privacy import exports
+
+        return exports.request_export(actor=self.worker, target="persons", file_format="xlsx", filters={},
+                                      reason="行列テスト用の申請")
+
+    @functools.cached_property
+    def organization_kind(self):
+        from yorisoi.partners.models import OrganizationKind
+
+        return OrganizationKind.objects.create(center=self.center, code="matrix-test", label="行列テスト用の種別")
+
+    # --- transfers ---
+    @functools.cached_property
+    def transfer_entry(self):
+        """The center's directory entry (他の地域生活定着支援センター) for another center of this deployment."""
+        from yorisoi.accounts.tests.factories import CenterFactory
+        from yorisoi.transfers.tests.factories import center_entry
+
+        receiving = CenterFactory(name="行列テスト受入県地域生活定着支援センター", prefecture="千葉県")
+        return center_entry(self.center, target_center=receiving)
+
+    @functools.cached_property
+    def transfer(self):
+        """A transfer of the case to that center, waiting for its answer (sent on a legal basis)."""
+        from yorisoi.disclosure.models import Basis
+        from yorisoi.transfers.tests.factories import send
+
+        transfer = send(self.worker, self.case, self.transfer_entry, basis=Basis.LAW,
+                        legal_reason="行列テスト用の法令上の根拠")
+        self.files.append(transfer.disclosure_record.document)
+        return transfer
+
+    @functools.cached_property
+    def incoming_transfer(self):
+        """A transfer that a third center sent to this one, waiting for this center's answer."""
+        from yorisoi.accounts.tests.factories import CenterFactory, StaffFactory
+        from yorisoi.cases.tests.factories import CaseFactory
+        from yorisoi.disclosure.models import Basis
+        from yorisoi.people.tests.factories import PersonFactory
+        from yorisoi.transfers.tests.factories import center_entry, send
+
+        sender_center = CenterFactory(name="行列テスト送付県地域生活定着支援センター", prefecture="群馬県")
+        sender = StaffFactory(center=sender_center, username="matrix-transfer-sender")
+        case = CaseFactory(person=PersonFactory(center=sender_center), main_staff=sender)
+        transfer = send(sender, case, center_entry(sender_center, target_center=self.center), basis=Basis.LAW,
+                        legal_reason="行列テスト用の法令上の根拠")
+        self.files.append(transfer.disclosure_record.document)
+        return transfer
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    statuses: dict[str, int]
+    kind: str | None = None  # the world object the URL names (None: a page without an object)
+    kwargs: Callable[[World], dict] | None = None
+    query: Callable[[World], str] | None = None
+    assigned: int | str | None = None  # the colleague's answer in ASSIGNED mode, when not the default
+    outsider: int | None = None  # when not the default (404 for objects, the worker's answer otherwise)
+
+    def expected(self, role: str, mode: str) -> int | str:
+        if role == "outsider":
+            if self.outsider is not None:
+                return self.outsider
+            return 404 if self.kind else self.statuses["worker"]
+        if role == "colleague" and mode == Center.CaseVisibility.ASSIGNED:
+            if self.assigned is not None:
+                return self.assigned
+            if self.kind in OBJECT_PAGES_WITH_BREAK_GLASS and self.statuses["colleague"] not in (403, 404, 405):
+                return BG
+        return self.statuses[role]
+
+
+def _statuses(spec: str) -> dict[str, int]:
+    values = spec.split()
+    if len(values) != len(ROLES):
+        raise ValueError(f"{spec!r}: give {len(ROLES)} statuses in the order {' '.join(ROLES)}")
+    return dict(zip(ROLES, (int(v) for v in values), strict=True))
+
+
+def page(spec: str, **options) -> Row:
+    """A URL without an object. spec: statuses for director worker colleague clerk auditor."""
+    return Row(_statuses(spec), **options)
+
+
+def on(kind: str, spec: str, *, key: str = "pk", **options) -> Row:
+    """A URL naming one world object by `key` (pk, case_pk…)."""
+    kwargs = options.pop("kwargs", None) or (lambda w: {key: getattr(w, kind).pk})
+    return Row(_statuses(spec), kind=kind, kwargs=kwargs, **options)
+
+
+def privacy_on(kind: str, attr: str, spec: str, **options) -> Row:
+    """privacy URLs of the form <kind>/<pk>/."""
+    return on(attr, spec, kwargs=lambda w: {"kind": kind, "pk": getattr(w, attr).pk}, **options)
+
+
+def item(kind: str, spec: str, **options) -> Row:
+    """A person's sub-record URL: <person pk>/<kind>/<item_pk>/…"""
+    return on(kind, spec, kwargs=lambda w: {"pk": getattr(w, kind).person_id, "item_pk": getattr(w, kind).pk},
+              **options)
+
+
+def in_case(kind: str, spec: str, **options) -> Row:
+    """A URL of one object of the case: case/<case_pk>/…/<pk>/."""
+    return on(kind, spec, kwargs=lambda w: {"case_pk": w.case.pk, "pk": getattr(w, kind).pk}, **options)
+
+
+def template_item(spec: str, **options) -> Row:
+    """procedures/templates/<template pk>/items/<item_pk>/…"""
+    return on("template_item", spec,
+              kwargs=lambda w: {"pk": w.template_item.template_id, "item_pk": w.template_item.pk}, **options)
+
+
+# Columns: director worker colleague clerk auditor (see the module docstring for outsider and ASSIGNED mode).
+# 302 on a GET is a POST-only action sending the browser back; 405 a POST-only view that refuses GET.
+MATRIX: dict[str, Row] = {
+    # --- log-in, health, home ---
+    "healthz": page("200 200 200 200 200"),
+    "accounts:login": page("302 302 302 302 302"),   # already logged in: sent on
+    "accounts:logout": page("405 405 405 405 405"),  # POST only
+    "accounts:otp": page("302 302 302 302 302"),     # already past two-factor: sent on
+    "accounts:password_change": page("200 200 200 200 200"),
+    "accounts:center_settings": page("200 403 403 403 403"),
+    "home": page("200 200 200 200 200"),
+    # --- people: auditors never write; clerks see the face sheet without justice/health, no history ---
+    "people:list": page("200 200 200 200 200"),
+    "people:create": page("200 200 200 200 403"),
+    "people:postal": page("200 200 200 200 200", query=lambda w: "code=3300063"),
+    "people:certificate_grades": page("200 200 200 200 200"),
+    "people:detail": on("person", "200 200 200 200 200"),
+    "people:edit": on("person", "200 200 200 200 403"),
+    "people:history": on("person", "200 200 200 403 200"),
+    "people:print": on("person", "200 200 200 200 403"),
+    "people:family_add": on("person", "200 200 200 200 403"),
+    "people:family_edit": item("family", "200 200 200 200 403"),
+    "people:family_delete": item("family", "200 200 200 200 403"),
+    "people:certificate_add": on("person", "200 200 200 200 403"),
+    "people:certificate_edit": item("certificate", "200 200 200 200 403"),
+    "people:certificate_delete": item("certificate", "200 200 200 200 403"),
+    "people:contact_add": on("person", "200 200 200 200 403"),
+    "people:contact_edit": item("external_contact", "200 200 200 200 403"),
+    "people:contact_delete": item("external_contact", "200 200 200 200 403"),
+    # --- cases and records: clerks never reach narratives (records, phase reasons) ---
+    "cases:list": page("200 200 200 200 200"),
+    "cases:create": on("person", "200 200 200 403 403", kwargs=lambda w: {}, query=lambda w: f"person={w.person.pk}"),
+    "cases:detail": on("case", "200 200 200 200 200"),
+    "cases:edit": on("case", "200 200 200 200 403"),
+    "cases:change_phase": on("case", "302 302 302 403 403"),
+    "cases:add_flag": on("case", "302 302 302 302 403"),
+    "cases:reopen": on("case", "302 302 302 403 403"),  # POST only (a closed case starts a new one)
+    "cases:flag_active": on("flag", "302 302 302 302 403",
+                            kwargs=lambda w: {"pk": w.flag.case_id, "flag_pk": w.flag.pk}),
+    "records:add": on("case", "200 200 200 403 403", key="case_pk"),
+    "records:edit": on("activity", "200 200 200 403 403"),
+    "records:history": on("activity", "200 200 200 403 200"),
+    # --- partners (organizations of the center: no break-the-glass) ---
+    "partners:list": page("200 200 200 200 200"),
+    "partners:create": page("200 200 200 200 403"),
+    "partners:detail": on("organization", "200 200 200 200 200"),
+    "partners:edit": on("organization", "200 200 200 200 403"),
+    "partners:contact_create": on("organization", "200 200 200 200 403"),
+    "partners:contact_edit": on("organization_contact", "200 200 200 200 403"),
+    "partners:contact_end": on("organization_contact", "200 200 200 200 403"),
+    "partners:not_contacted": page("200 200 200 200 200"),
+    "partners:outreach_list": page("200 200 200 200 200"),
+    "partners:outreach_create": page("200 200 200 403 403"),
+    "partners:outreach_detail": on("outreach", "200 200 200 200 200"),
+    "partners:outreach_edit": on("outreach", "200 200 200 403 403"),
+    "partners:kinds": page("200 200 200 200 200"),
+    "partners:kind_edit": on("organization_kind", "200 403 403 403 403"),
+    "partners:import": page("200 200 200 200 403"),
+    "partners:import_confirm": page("405 405 405 405 405"),
+    "partners:export": page("200 200 200 200 200"),
+    # --- intake ---
+    "intake:referral": page("200 200 200 403 403"),
+    "intake:name_check": page("405 405 405 403 403"),
+    "intake:preconsultation_list": page("200 200 200 403 200"),
+    "intake:preconsultation_create": page("200 200 200 403 403"),
+    "intake:preconsultation_meeting": page("200 200 200 403 200"),
+    "intake:preconsultation_detail": on("preconsultation", "200 200 200 403 200"),
+    "intake:preconsultation_edit": on("preconsultation", "200 200 200 403 403"),
+    "intake:preconsultation_convert": on("preconsultation", "302 302 302 403 403"),
+    "intake:consultation_list": page("200 200 200 200 200"),
+    "intake:consultation_create": page("200 200 200 403 403"),
+    "intake:consultation_summary": page("200 200 200 200 200"),
+    "intake:consultation_detail": on("consultation", "200 200 200 200 200"),
+    "intake:consultation_edit": on("consultation", "200 200 200 403 403"),
+    # --- placements ---
+    "placements:case": on("case", "200 200 200 200 200", key="case_pk"),
+    "placements:placement_create": on("case", "200 200 200 200 403", key="case_pk"),
+    "placements:placement_edit": on("placement", "200 200 200 200 403"),
+    "placements:placement_exit": on("placement", "200 200 200 200 403"),
+    "placements:inquiry_create": on("case", "200 200 200 200 403", key="case_pk"),
+    "placements:inquiry_edit": on("inquiry", "200 200 200 200 403"),
+    "placements:connection_create": on("case", "200 200 200 200 403", key="case_pk"),
+    "placements:connection_edit": on("connection", "200 200 200 200 200"),
+    "placements:connection_status": on("connection", "302 302 302 302 403"),
+    "placements:organization": on("organization", "200 200 200 200 200"),
+    "placements:vacancy_report": on("organization", "302 302 302 302 403"),
+    "placements:vacancy_search": page("200 200 200 200 200"),
+    "placements:refusals": page("200 200 200 200 200"),
+    "placements:network": page("200 200 200 200 200"),
+    # --- planning ---
+    "planning:approvals": page("200 200 200 200 200"),
+    "planning:approvers": page("200 403 403 403 403"),
+    "planning:approver_revoke": on("approver_delegation", "302 403 403 403 403", outsider=403),
+    "planning:case": on("case", "200 200 200 200 200", key="case_pk"),
+    "planning:assessment_list": on("case", "200 200 200 200 200", key="case_pk"),
+    "planning:assessment_create": on("case", "200 200 200 403 403", key="case_pk"),
+    "planning:assessment_compare": on("case", "200 200 200 403 200", key="case_pk"),
+    "planning:assessment_detail": in_case("assessment", "200 200 200 200 200"),
+    "planning:assessment_edit": in_case("assessment", "200 200 200 403 403"),
+    "planning:plan": on("case", "200 200 200 200 200", key="case_pk"),
+    "planning:plan_create": on("case", "200 200 200 403 403", key="case_pk"),
+    "planning:plan_version": in_case("plan", "200 200 200 200 200"),
+    "planning:plan_edit": in_case("plan", "200 200 200 403 403"),
+    "planning:plan_revise": in_case("plan", "302 302 302 403 403"),
+    "planning:plan_submit": in_case("plan", "302 302 302 403 403"),
+    "planning:plan_withdraw": in_case("plan", "302 302 302 403 403"),
+    "planning:plan_decide": in_case("plan", "302 403 403 403 403", assigned=BG),
+    "planning:plan_print": in_case("plan", "200 200 200 403 403"),
+    "planning:plan_pdf": in_case("plan", "200 200 200 403 403"),
+    "planning:action_status": in_case("plan_action", "302 302 302 403 403"),
+    "planning:closure": on("case", "200 200 200 200 200", key="case_pk"),
+    "planning:closure_detail": in_case("closure_request", "200 200 200 200 200"),
+    "planning:closure_edit": in_case("closure_request", "302 302 302 403 403"),
+    "planning:closure_withdraw": in_case("closure_request", "302 302 302 403 403"),
+    "planning:closure_decide": in_case("closure_request", "302 403 403 403 403", assigned=BG),
+    # --- procedures ---
+    "procedures:case": on("case", "200 200 200 200 200", key="case_pk"),
+    "procedures:add": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:apply_template": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:placement_date": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:recompute": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:edit": in_case("procedure", "200 200 200 200 403"),
+    "procedures:status": in_case("procedure", "302 302 302 302 403"),
+    "procedures:document_upload": in_case("procedure", "302 302 302 302 403"),
+    "procedures:document_download": in_case("document", "200 200 200 200 200"),
+    "procedures:document_delete": in_case("document", "302 302 302 302 403"),
+    "procedures:protection": on("case", "200 200 200 200 200", key="case_pk"),
+    "procedures:protection_edit": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:protection_extend": on("case", "302 302 302 403 403", key="case_pk"),
+    "procedures:follow_ups": on("case", "200 200 200 200 200", key="case_pk"),
+    "procedures:follow_up_schedule": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:follow_up_add": on("case", "302 302 302 302 403", key="case_pk"),
+    "procedures:follow_up_edit": in_case("follow_up", "200 200 200 200 403"),
+    "procedures:follow_up_record": in_case("follow_up", "200 200 200 403 403"),
+    "procedures:due_list": page("200 200 200 200 200"),
+    "procedures:types": page("200 200 200 200 200"),
+    "procedures:type_edit": on("procedure_type", "200 403 403 403 403"),
+    "procedures:type_hidden": on("procedure_type", "403 403 403 403 403"),
+    "procedures:templates": page("200 200 200 200 200"),
+    "procedures:template_detail": on("case_template", "200 200 200 200 200"),
+    "procedures:template_edit": on("case_template", "200 403 403 403 403"),
+    "procedures:template_copy": on("case_template", "302 403 403 403 403"),
+    "procedures:template_item_add": on("case_template", "302 403 403 403 403"),
+    "procedures:template_item_edit": template_item("200 403 403 403 403"),
+    "procedures:template_item_delete": template_item("302 403 403 403 403"),
+    # --- disclosure: clerks never (health/justice); auditors read; agreements, wording and requests: directors ---
+    "disclosure:person": on("person", "200 200 200 403 200"),
+    "disclosure:consent_create": on("person", "200 200 200 403 403"),
+    "disclosure:provide": on("person", "200 200 200 403 403"),
+    "disclosure:receipt_create": on("person", "200 200 200 403 403"),
+    "disclosure:request_create": on("person", "200 403 403 403 403"),
+    "disclosure:consent_detail": on("consent", "200 200 200 403 200", assigned=BG),
+    "disclosure:consent_withdraw": on("consent", "200 200 200 403 403", assigned=BG),
+    "disclosure:consent_file": on("consent", "200 200 200 403 200", assigned=BG),
+    "disclosure:templates": page("200 200 200 403 200"),
+    "disclosure:template_create": page("200 403 403 403 403"),
+    "disclosure:template_detail": on("consent_template", "200 200 200 403 200"),
+    "disclosure:template_edit": on("consent_template", "200 403 403 403 403"),
+    "disclosure:agreements": page("200 200 200 403 200"),
+    "disclosure:agreement_create": page("200 403 403 403 403"),
+    "disclosure:agreement_detail": on("agreement", "200 200 200 403 200"),
+    "disclosure:agreement_edit": on("agreement", "200 403 403 403 403"),
+    "disclosure:agreement_file": on("agreement", "200 200 200 403 200"),
+    "disclosure:ledger": page("200 200 200 403 200"),
+    # a worker limited to assigned cases does not see the ledger rows of other persons (404, no break-the-glass)
+    "disclosure:record_detail": on("disclosure_record", "200 200 200 403 200", assigned=404),
+    "disclosure:record_pdf": on("disclosure_record", "200 200 200 403 200", assigned=404),
+    "disclosure:receipts": page("200 200 200 403 200"),
+    "disclosure:requests": page("200 403 403 403 200"),
+    "disclosure:request_edit": on("subject_request", "200 403 403 403 200"),
+    "disclosure:request_report": on("subject_request", "200 403 403 403 403"),
+    # --- transfers (広域調整): clerks never (the package holds health and justice); auditors read; the receiving
+    # center reads an incoming transfer (the outsider, of yet another center, gets 404); links: directors ---
+    "transfers:list": page("200 200 200 403 200"),
+    "transfers:create": on("case", "200 200 200 403 403", key="case_pk"),
+    "transfers:detail": on("transfer", "200 200 200 403 200", assigned=BG),
+    "transfers:pdf": on("transfer", "200 200 200 403 200", assigned=BG),
+    "transfers:withdraw": on("transfer", "302 302 302 403 403", assigned=BG),  # POST only: a GET is sent back
+    "transfers:answer": on("transfer", "302 302 302 403 403", assigned=BG),
+    "transfers:incoming": page("200 200 200 403 200"),
+    "transfers:incoming_detail": on("incoming_transfer", "200 200 200 403 200"),
+    "transfers:incoming_pdf": on("incoming_transfer", "200 200 200 403 200"),
+    "transfers:accept": on("incoming_transfer", "302 302 302 403 403"),
+    "transfers:decline": on("incoming_transfer", "302 302 302 403 403"),
+    "transfers:targets": page("200 200 200 403 200"),
+    "transfers:target_edit": on("transfer_entry", "302 403 403 403 403"),
+    # --- privacy: the log for directors and auditors; who looked at a person also for the worker in charge ---
+    # --- inbox and calendar (each user's own items; the feed answers by its secret token only) ---
+    "inbox:index": page("200 200 200 200 200"),
+    "inbox:calendar": page("200 200 200 200 200"),
+    "inbox:feed_settings": page("200 200 200 200 200"),
+    "inbox:feed_token": page("302 302 302 302 302"),  # POST only: a GET is sent back
+    "inbox:feed_revoke": page("302 302 302 302 302"),
+    "inbox:feed": page("404 404 404 404 404", kwargs=lambda w: {"token": "unknown-token-" + "x" * 20}),
+    "privacy:audit": page("200 403 403 403 200"),
+    "privacy:person_access": on("person", "200 200 403 403 200"),
+    "privacy:break_glass_list": page("200 403 403 403 200"),
+    # already visible → sent on to the record; ASSIGNED mode: the colleague gets the form
+    "privacy:break_glass": privacy_on("case", "case", "302 302 302 302 302", assigned=BG),
+    "privacy:deleted": page("200 403 403 403 403"),
+    "privacy:delete": privacy_on("person", "person", "200 403 403 403 403"),
+    "privacy:restore": privacy_on("person", "deleted_person", "200 403 403 403 403"),
+    # export control: everyone sees their own requests; lists of persons for director/worker/clerk (the ledger and
+    # the access log for director/auditor, privacy tests); a request is seen by its requester, directors, auditors
+    "privacy:exports": page("200 200 200 200 200"),
+    "privacy:export_create": page("200 200 200 200 403", query=lambda w: "target=persons"),
+    "privacy:export_detail": on("export_request", "200 200 404 404 200"),
+    "privacy:export_decide": on("export_request", "302 302 404 404 302"),  # POST only: a GET shows the request
+    "privacy:export_download": on("export_request", "302 302 404 404 302"),
+    "privacy:retention": page("200 403 403 403 200"),
+}
+
+
+# --- walking the URL configuration -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    callback: Callable
+    namespace: str
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[Route]:
+    routes = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+            routes += _walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or route)
+            routes.append(Route(name, route, entry.callback, namespace.split(":")[0] if namespace else ""))
+    return routes
+
+
+ROUTES = [r for r in _walk(get_resolver()) if r.namespace not in EXEMPT_NAMESPACES]
+
+
+def test_every_view_has_a_policy_rule():
+    unmarked = sorted(f"{r.name} ({r.route}) → {r.callback.__module__}.{r.callback.__qualname__}"
+                      for r in ROUTES if not hasattr(r.callback, "_policy_rule"))
+    assert not unmarked, (
+        "These views have no access rule. Mark each with @rule('staff' | 'director' | 'authenticated' | "
+        "'public') from yorisoi.privacy.policy (the outermost decorator):\n  " + "\n  ".join(unmarked)
+    )
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    names = {r.name for r in ROUTES}
+    missing = sorted(f"{r.name} ({r.route}, rule {getattr(r.callback, '_policy_rule', '?')})"
+                     for r in ROUTES if r.name not in MATRIX)
+    gone = sorted(set(MATRIX) - names)
+    message = []
+    if missing:
+        message.append("URLs without a row in MATRIX (tests/test_authorization_matrix.py); add one per URL, e.g.\n"
+                       "    \"app:name\": page(\"200 200 200 403 200\"),  or  on(\"case\", \"200 200 200 403 200\"),\n"
+                       "  (columns: director worker colleague clerk auditor):\n  " + "\n  ".join(missing))
+    if gone:
+        message.append("Rows in MATRIX for URLs that no longer exist; remove them:\n  " + "\n  ".join(gone))
+    assert not message, "\n".join(message)
+
+
+# --- asking every role -----------------------------------------------------------------------------------
+
+
+def _answer(response) -> int | str:
+    if response.status_code == 403 and b"data-break-glass" in response.content:
+        return BG
+    return response.status_code
+
+
+def _observed_row(observed: dict, row: Row) -> str:
+    """The observed answers written as a MATRIX row (with assigned=/outsider= where they differ from the
+    defaults), to paste after checking that they are what the page should answer."""
+    statuses = {role: observed[(role, Center.CaseVisibility.ALL_STAFF)] for role in ROLES}
+    if any(isinstance(v, str) for v in statuses.values()):
+        return "(break-the-glass in ALL_STAFF mode: check the page)"
+    spec = " ".join(str(statuses[role]) for role in ROLES)
+    guess = Row(statuses, kind=row.kind, kwargs=row.kwargs)
+    extras = []
+    colleague = observed[("colleague", Center.CaseVisibility.ASSIGNED)]
+    if colleague != guess.expected("colleague", Center.CaseVisibility.ASSIGNED):
+        extras.append(f"assigned={colleague!r}" if colleague != BG else "assigned=BG")
+    outsider = observed[("outsider", Center.CaseVisibility.ALL_STAFF)]
+    if outsider != guess.expected("outsider", Center.CaseVisibility.ALL_STAFF):
+        extras.append(f"outsider={outsider}")
+    args = (f'"{row.kind}", ' if row.kind else "") + f'"{spec}"' + "".join(f", {e}" for e in extras)
+    return f"on({args})" if row.kind else f"page({args})"
+
+
+@pytest.fixture
+def clients(director, worker, colleague, clerk, auditor, outsider):
+    users = {"director": director, "worker": worker, "colleague": colleague, "clerk": clerk, "auditor": auditor,
+             "outsider": outsider}
+    return {role: verified_client(user) for role, user in users.items()}
+
+
+@pytest.fixture
+def world(center, worker, director):
+    world = World(center, worker, director)
+    yield world
+    for stored in world.files:
+        stored.storage.delete(stored.name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n in {r.name for r in ROUTES}))
+def test_matrix(name, center, world, clients):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+    if row.query:
+        url += "?" + row.query(world)
+    observed, wrong = {}, []
+    for mode in (Center.CaseVisibility.ALL_STAFF, Center.CaseVisibility.ASSIGNED):
+        center.case_visibility = mode
+        center.save()
+        for role, client in clients.items():
+            got = _answer(client.get(url))
+            observed[(role, mode)] = got
+            want = row.expected(role, mode)
+            if got != want:
+                wrong.append(f"{role:9} {mode:9} expected {want}, got {got}")
+    assert not wrong, (f"{name} ({url}) answers differently from MATRIX:\n  " + "\n  ".join(wrong)
+                       + f"\nobserved: {_observed_row(observed, row)}")
