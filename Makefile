@@ -25,13 +25,13 @@ run: install
 	$(PY) manage.py demo_info
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Tests: unit and integration tests, then the browser tests in their own process (they drive one live
-# server). Both always run; the exit status is the first failure's. Without Chromium the browser tests are
-# skipped with a line saying how to install it. TEST_WORKERS=2 spreads the first part over two processes
-# (pytest-xdist): faster on an idle multi-core machine, but it needs test ids that are the same in every
-# process (no random values in parametrize), so one process is the default.
+# Tests: unit and integration tests, then the browser tests in their own run (each worker drives its own
+# live server and test database). Both always run; the exit status is the first failure's. Without Chromium
+# the browser tests are skipped with a line saying how to install it. TEST_WORKERS processes share the work
+# (pytest-xdist; 2 by default, TEST_WORKERS=0 for one process): test ids must be the same in every process,
+# so never put random values in a parametrize list.
 # JUNIT_DIR=dir writes dir/unit.xml and dir/e2e.xml (used by .ci/run to count the tests).
-TEST_WORKERS ?= 0
+TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 junit = $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/$(1).xml)
 
@@ -40,11 +40,11 @@ test: install
 	echo "== 単体・結合テスト / unit and integration tests"; \
 	$(PYTEST) -n $(TEST_WORKERS) yorisoi tests $(call junit,unit) $(PYTEST_ARGS) || status=$$?; \
 	echo "== ブラウザテスト / end-to-end tests (Chromium)"; \
-	$(PYTEST) e2e $(call junit,e2e) $(PYTEST_ARGS) || { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
+	$(PYTEST) -n $(TEST_WORKERS) e2e $(call junit,e2e) $(PYTEST_ARGS) || { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
 	exit $$status
 
 e2e: install
-	$(PYTEST) e2e $(call junit,e2e) $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_WORKERS) e2e $(call junit,e2e) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
+import base64
 import sys
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.views.debug import ExceptionReporter
@@ -18,8 +18,9 @@ from yorisoi.common.crypto import (
 from yorisoi.people.models import Person
 from yorisoi.people.tests.factories import PersonFactory
 
-K1 = Fernet.generate_key().decode()
-K2 = Fernet.generate_key().decode()
+# Fixed test-only keys: parametrize ids must be the same in every xdist worker.
+K1 = base64.urlsafe_b64encode(bytes(range(32))).decode()
+K2 = base64.urlsafe_b64encode(bytes(range(32, 64))).decode()
 SECRET_TEXT = "架空の持病メモ（テスト用・固有文字列 7QX）"
 
 
