@@ -10,7 +10,7 @@ from yorisoi.accounts.models import Role
 from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.privacy import policy
 
-from .models import FLAG_SUGGESTIONS, Case, CaseKind, Phase, ReferralSource, Urgency
+from .models import CLOSE_THROUGH_APPROVAL, FLAG_SUGGESTIONS, Case, CaseKind, Phase, ReferralSource, Urgency
 
 BLANK = [("", "選んでください")]
 
@@ -115,7 +115,6 @@ class ReopenForm(forms.Form):
         apply_japanese_required_messages(self)
 
 
-CLOSE_THROUGH_APPROVAL = "終結は「終結の申請」から申請し、管理者の決裁で行います。"
 
 
 class PhaseChangeForm(VersionedFormMixin, forms.Form):

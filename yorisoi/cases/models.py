@@ -31,6 +31,8 @@ PHASE_MOVES: dict[str, tuple[str, ...]] = {
     Phase.CLOSED: (),
 }
 OPEN_PHASES = [p for p in Phase.values if p != Phase.CLOSED]
+# 終結 is reached only through the planning app's closure request approved by the director (終結の決裁).
+CLOSE_THROUGH_APPROVAL = "終結は「終結の申請」から申請し、管理者の決裁で行います。"
 
 
 class ReferralSource(models.TextChoices):

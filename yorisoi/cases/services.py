@@ -4,7 +4,7 @@ The procedures app follows the case from here, in the same transaction (all or n
 a new or reopened case gets the usual procedures of its kind (apply_case_template), a moved release or
 referral date moves the due dates (on_reference_date_changed), and a move to 定着支援 or フォローアップ
 schedules the follow-ups (schedule_follow_ups). Closing is requested and approved in the planning app
-(終結の決裁), which calls change_case_phase; the case page does not offer 終結 directly.
+(終結の決裁), which calls change_case_phase with the approved request; without one 終結 is refused here too.
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.procedures import services as procedure_services
 
-from .models import PHASE_MOVES, Case, CaseFlag, CaseNumberCounter, ClosureOutcome, Phase, PhaseTransition
+from .models import (
+    CLOSE_THROUGH_APPROVAL,
+    PHASE_MOVES,
+    Case,
+    CaseFlag,
+    CaseNumberCounter,
+    ClosureOutcome,
+    Phase,
+    PhaseTransition,
+)
 
 CASE_FIELDS = [
     "kind", "referral_source", "referral_agency", "referral_officer", "referral_contact", "referral_date",
@@ -166,12 +175,13 @@ def update_case(*, actor: Staff, case: Case, expected_version: int, request=None
 
 @transaction.atomic
 def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, expected_version: int,
-                      closure_outcome: str = "", closure_summary: str = "", request=None) -> Case:
+                      closure_outcome: str = "", closure_summary: str = "", approved_closure=None,
+                      request=None) -> Case:
     """Move a case along PHASE_MOVES, recording who, when and why.
 
     Reaching 定着支援 or フォローアップ schedules the follow-ups (idempotent), with the current placement's
-    facility when it is a partner organization. Closing needs an outcome and a summary; it is reached through
-    the planning app's approved closure request (the case page's form does not offer it).
+    facility when it is a partner organization. Closing needs an outcome and a summary and `approved_closure`:
+    the planning app's ClosureRequest for this case, decided 承認 (the case page's form does not offer 終結).
     Errors are ValidationErrors keyed by the form's field names (to_phase, reason, closure_outcome,
     closure_summary) so a view can show them beside the field.
     A stale `expected_version` raises StaleEditError before anything else is checked.
@@ -185,6 +195,8 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
         errors["to_phase"] = f"「{current.get_phase_display()}」から「{target}」へは変更できません。"
     if not reason.strip():
         errors["reason"] = "段階を変更する理由を入力してください。"
+    if to_phase == Phase.CLOSED and "to_phase" not in errors and not _is_approved_closure_of(approved_closure, current):
+        errors["to_phase"] = CLOSE_THROUGH_APPROVAL
     if to_phase == Phase.CLOSED:
         if closure_outcome not in ClosureOutcome.values:
             errors["closure_outcome"] = "終結するには終結理由を選んでください。"
@@ -218,6 +230,12 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
             facility = None  # a shared directory entry: the follow-up names it later
         procedure_services.schedule_follow_ups(case=current, actor=actor, facility=facility, request=request)
     return current
+
+
+def _is_approved_closure_of(closure_request, case: Case) -> bool:
+    """A planning ClosureRequest for this case decided 承認 (duck-typed: planning builds on cases, not the reverse)."""
+    return (closure_request is not None and closure_request.case_id == case.pk
+            and closure_request.status == "approved")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from yorisoi.cases import services
 from yorisoi.cases.models import PHASE_MOVES, Case, Phase, PhaseTransition
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
+from yorisoi.planning.models import ApprovalStatus, ClosureRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,11 @@ def case(center, worker):
     return CaseFactory(person=PersonFactory(center=center), main_staff=worker)
 
 
-def _closing(**extra) -> dict:
-    return {"closure_outcome": "stable", "closure_summary": "アパートで安定した生活（架空）", **extra}
+def _closing(case, **extra) -> dict:
+    """What planning.services.approve passes: the outcome, the summary and the approved closure request."""
+    approved = ClosureRequest(case=case, status=ApprovalStatus.APPROVED)
+    return {"closure_outcome": "stable", "closure_summary": "アパートで安定した生活（架空）",
+            "approved_closure": approved, **extra}
 
 
 @pytest.mark.parametrize(("from_phase", "to_phase"), ALL_MOVES)
@@ -33,7 +37,7 @@ def test_service_allows_exactly_the_moves_in_phase_moves(case, worker, from_phas
     Case.objects.filter(pk=case.pk).update(phase=from_phase, closure_outcome="other" if from_phase == "closed" else "")
     case.refresh_from_db()
     kwargs = {"actor": worker, "case": case, "to_phase": to_phase, "reason": "架空の理由",
-              "expected_version": case.version, **(_closing() if to_phase == Phase.CLOSED else {})}
+              "expected_version": case.version, **(_closing(case) if to_phase == Phase.CLOSED else {})}
     if to_phase in PHASE_MOVES[from_phase]:
         moved = services.change_case_phase(**kwargs)
         assert moved.phase == to_phase
@@ -105,12 +109,32 @@ def test_service_refuses_closing_without_outcome(case, worker):
     assert refused.value.message_dict["closure_outcome"] == ["終結するには終結理由を選んでください。"]
 
 
+@pytest.mark.parametrize("closure", [None, "pending", "returned", "approved_for_another_case"])
+def test_service_refuses_closing_without_an_approved_closure_request_of_this_case(case, worker, closure):
+    other = CaseFactory(person=PersonFactory(center=case.center), main_staff=worker)
+    approved_closure = {
+        None: None,
+        "pending": ClosureRequest(case=case, status=ApprovalStatus.PENDING),
+        "returned": ClosureRequest(case=case, status=ApprovalStatus.RETURNED),
+        "approved_for_another_case": ClosureRequest(case=other, status=ApprovalStatus.APPROVED),
+    }[closure]
+    with pytest.raises(ValidationError) as refused:
+        services.change_case_phase(actor=worker, case=case, to_phase=Phase.CLOSED, reason="架空",
+                                   expected_version=case.version, closure_outcome="refused",
+                                   closure_summary="架空のまとめ", approved_closure=approved_closure)
+    assert refused.value.message_dict["to_phase"] == ["終結は「終結の申請」から申請し、管理者の決裁で行います。"]
+    case.refresh_from_db()
+    assert case.phase == Phase.INTAKE
+    assert not PhaseTransition.objects.filter(case=case).exists()
+
+
 @time_machine.travel(dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC), tick=False)
 def test_closing_through_the_service_ends_the_case_and_the_page_offers_reopening(case, worker, worker_client):
     """What an approved closure request does (planning.services.approve calls change_case_phase)."""
     services.change_case_phase(actor=worker, case=case, to_phase=Phase.CLOSED, reason="本人の意思で終了（架空）",
-                               expected_version=case.version, closure_outcome="refused",
-                               closure_summary="本人が支援を希望しなくなった（架空）")
+                               expected_version=case.version,
+                               **_closing(case, closure_outcome="refused",
+                                          closure_summary="本人が支援を希望しなくなった（架空）"))
     case.refresh_from_db()
     assert (case.phase, case.closure_outcome, case.end_date) == (Phase.CLOSED, "refused", dt.date(2026, 11, 20))
     body = worker_client.get(reverse("cases:detail", args=[case.pk])).content.decode()

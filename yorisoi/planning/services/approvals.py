@@ -110,7 +110,8 @@ def approve(*, actor: Staff, subject: SupportPlan | ClosureRequest, comment: str
             raise ValidationError("このケースはすでに終結しています。申請を取り下げてください。")
         case_services.change_case_phase(actor=actor, case=case, to_phase="closed", reason=CLOSURE_REASON,
                                         expected_version=case.version, closure_outcome=current.outcome,
-                                        closure_summary=current.summary, request=request)
+                                        closure_summary=current.summary, approved_closure=current,
+                                        request=request)
     _log(request, actor, current, "approval=approved")
     return record_event(current, actor=actor, action=ApprovalAction.APPROVED, comment=comment.strip())
 
