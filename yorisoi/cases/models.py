@@ -119,6 +119,11 @@ class Case(CenterOwnedModel, VersionedModel):
     def is_open(self) -> bool:
         return self.phase != Phase.CLOSED
 
+    @property
+    def urgency_applies(self) -> bool:
+        """The intake's 急ぎ/至急 concerns securing a place: it is shown until the case leaves 相談受付・調整中."""
+        return self.phase in (Phase.INTAKE, Phase.COORDINATING)
+
     def allowed_next_phases(self) -> list[tuple[str, str]]:
         return [(p, Phase(p).label) for p in PHASE_MOVES[self.phase]]
 

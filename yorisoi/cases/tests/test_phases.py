@@ -178,3 +178,12 @@ def test_get_on_the_phase_url_goes_back_to_the_case(case, worker_client):
     response = worker_client.get(reverse("cases:change_phase", args=[case.pk]))
     assert response.status_code == 302
     assert response["Location"].endswith("#phase")
+
+
+@pytest.mark.parametrize(("phase", "shown"), [(Phase.INTAKE, True), (Phase.COORDINATING, True),
+                                               (Phase.TEMPORARY_PLACEMENT, False), (Phase.SETTLEMENT, False)])
+def test_the_intake_urgency_badge_is_shown_until_a_place_is_secured(case, worker_client, phase, shown):
+    Case.objects.filter(pk=case.pk).update(phase=phase, urgency="immediate")
+    header = worker_client.get(reverse("cases:detail", args=[case.pk])).content.decode().split("<main", 1)[1]
+    header = header[:header.index("</header>")] if "</header>" in header else header
+    assert ('<span class="badge badge-urgency-immediate">至急</span>' in header) is shown
