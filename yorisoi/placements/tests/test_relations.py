@@ -33,7 +33,9 @@ def at(day: dt.date) -> dt.datetime:
 
 @pytest.fixture
 def case(center, worker):
-    return CaseFactory(person=PersonFactory(center=center), main_staff=worker, number="2026-0042")
+    # A name no organization or staff member can have, so "not in" checks cannot collide by chance.
+    return CaseFactory(person=PersonFactory(center=center, family_name="関係試験"), main_staff=worker,
+                       number="2026-0042")
 
 
 @pytest.fixture
