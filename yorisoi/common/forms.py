@@ -76,8 +76,9 @@ class VersionedFormMixin(forms.Form):
 def apply_japanese_required_messages(form: forms.Form) -> None:
     """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one."""
     for field in form.fields.values():
-        field.error_messages.setdefault("required", f"{field.label}を入力してください。")
-        field.error_messages["required"] = f"{field.label}を入力してください。"
+        # A list, a check box or a file is chosen, not typed.
+        chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField | forms.FileField)
+        field.error_messages["required"] = f"{field.label}を{'選んで' if chosen else '入力して'}ください。"
         if isinstance(field, forms.ChoiceField):
             field.error_messages["invalid_choice"] = f"{field.label}の選択肢から選んでください。"
         if isinstance(field, forms.IntegerField):

@@ -377,6 +377,11 @@ class Inbox:
         """決裁 still to act on (to decide, or returned to the user); approvals to read are not counted."""
         return sum(1 for i in self.approvals if not i.notice)
 
+    @property
+    def approval_notices(self) -> int:
+        """Decisions to read (承認されました): shown under 決裁 but not counted as work."""
+        return len(self.approvals) - self.approvals_open
+
 
 def inbox(user, *, today: dt.date | None = None, days: int = 14, scope: str = MINE) -> Inbox:
     """The inbox: overdue, today, and the next `days` days (protection ends from their first warning on)."""

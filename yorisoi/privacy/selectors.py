@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yorisoi.common.kana import name_search_key
 
+from .log_labels import SECTION_LABELS, detail_label, section_label  # noqa: F401  (used by views and exports)
 from .models import AccessLog, BreakGlassGrant
 from .services import is_soft_deletable, kind_of, purge_order
 
@@ -72,23 +73,6 @@ def person_names(*, user, ids) -> dict[int, str]:
         "pk", "family_name", "given_name", "deleted_at"
     )
     return {p.pk: str(p) + ("（削除済み）" if p.deleted_at else "") for p in rows}
-
-
-# Sections written by the apps into AccessLog.section, in Japanese for the screens (unknown ones show as is).
-SECTION_LABELS = {
-    "face_sheet": "フェイスシート", "case": "支援ケース", "activity": "支援経過記録", "history": "変更履歴",
-    "justice": "司法", "health": "健康", "case_open": "ケースの登録", "flag": "注意事項",
-    "person_list": "対象者の検索", "case_list": "ケースの一覧", "audit": "アクセスログ",
-    "audit_export": "アクセスログの出力", "access_history": "この記録を見た人", "break_glass": "緊急閲覧",
-    "break_glass_required": "緊急閲覧の確認画面", "break_glass_list": "緊急閲覧の一覧",
-    "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
-    "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
-    "center_settings": "センターの設定", "password": "パスワード",
-}
-
-
-def section_label(section: str) -> str:
-    return SECTION_LABELS.get(section, section)
 
 
 def object_label(object_type: str) -> str:

@@ -88,7 +88,7 @@ def test_invalid_input_is_shown_in_japanese_and_kept(center, worker, worker_clie
                                                        main_staff=worker.pk, sub_staff=worker.pk))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "支援の種別を入力してください。" in body
+    assert "支援の種別を選んでください。" in body
     assert "令和" in body  # the era error names the right era
     assert "主担当と副担当には別の職員を選んでください。" in body
     assert 'value="架空地方検察庁 再犯防止対策室"' in body

@@ -265,6 +265,8 @@ def test_the_submitter_reads_the_approvers_comment_on_a_return_and_on_an_approva
         assert "承認済み" in html
         [notice] = selectors.approval_items(worker, today=TODAY)
         assert notice.notice and selectors.inbox(worker, today=TODAY).approvals_open == 0
+        page = worker_client.get(reverse("inbox:index")).content.decode()
+        assert "結果のお知らせ 1件" in page and "対応待ち" not in page  # the heading does not read as work to do
         assert selectors.summary(worker, today=TODAY).approvals == 0  # nothing to do: not counted on home
     settings.YORISOI_INBOX_APPROVED_DAYS = 3
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):

@@ -60,7 +60,7 @@ def test_invalid_organization_keeps_input_and_speaks_japanese(worker_client):
     assert response.status_code == 200
     page = body(response)
     assert "機関名を入力してください。" in page
-    assert "種別を入力してください。" in page
+    assert "種別を選んでください。" in page
     assert "電話番号の形式が正しくありません" in page
     assert 'value="みどり市"' in page
     assert not Organization.objects.exists()

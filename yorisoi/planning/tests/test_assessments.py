@@ -73,7 +73,7 @@ def test_invalid_form_keeps_input_with_japanese_errors(case, worker_client):
                                   {**_form(housing=HOUSING), "kind": "", "assessed_on": ""})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "種類を入力してください。" in body
+    assert "種類を選んでください。" in body
     assert "実施日を入力してください。" in body
     assert "帰住先なし（架空）" in body
 

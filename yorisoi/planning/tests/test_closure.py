@@ -111,7 +111,7 @@ def test_closure_form_errors_are_japanese_and_keep_input(case, worker_client):
                                   {"summary": "途中まで書いたまとめ", "outcome": ""})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "終結理由を入力してください。" in body and "終結時に利用中のサービスを選んでください" in body
+    assert "終結理由を選んでください。" in body and "終結時に利用中のサービスを選んでください" in body
     assert "途中まで書いたまとめ" in body
 
 

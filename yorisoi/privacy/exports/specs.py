@@ -257,7 +257,8 @@ def _log_queryset(user: Staff, filters: dict):
                                 action=filters.get("action", ""))
 
 
-LOG_COLUMNS = ("ID", "日時", "職員", "ユーザー名", "操作", "対象の種類", "対象ID", "対象者ID", "区分", "詳細", "接続元")
+LOG_COLUMNS = ("ID", "日時", "職員", "ユーザー名", "操作", "対象の種類", "対象ID", "対象者ID", "区分", "詳細", "接続元",
+               "詳細（記録された値）")
 
 
 def _log_sheets(user: Staff, filters: dict) -> list[Sheet]:
@@ -266,8 +267,8 @@ def _log_sheets(user: Staff, filters: dict) -> list[Sheet]:
     labels: dict[str, str] = {}
     rows = [[r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), str(r.staff or ""), r.username,
              r.get_action_display(), labels.setdefault(r.object_type, selectors.object_label(r.object_type)),
-             r.object_id or "", r.person_id_value or "", selectors.section_label(r.section), r.detail,
-             r.ip_address or ""]
+             r.object_id or "", r.person_id_value or "", selectors.section_label(r.section),
+             selectors.detail_label(r.detail, r.object_type), r.ip_address or "", r.detail]
             for r in _log_queryset(user, filters).iterator(chunk_size=2000)]
     return [Sheet(ExportTarget.ACCESS_LOG.label, LOG_COLUMNS, rows)]
 

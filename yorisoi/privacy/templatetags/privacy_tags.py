@@ -19,6 +19,7 @@ def person_access_history(context, person, limit: int = ACCESS_HISTORY_LIMIT):
     rows = list(selectors.person_access_rows(user=user, person=person)[:limit]) if show else []
     for row in rows:
         row.section_label = selectors.section_label(row.section)
+        row.detail_label = selectors.detail_label(row.detail, row.object_type)
     return {"show": show, "rows": rows, "person": person, "limit": limit}
 
 

@@ -36,6 +36,7 @@ def _annotate(request, page, *, with_names: bool) -> None:
         row.object_label = labels.setdefault(row.object_type, selectors.object_label(row.object_type))
         row.person_name = names.get(row.person_id_value, "")
         row.section_label = selectors.section_label(row.section)
+        row.detail_label = selectors.detail_label(row.detail, row.object_type)
 
 
 def _querystring(request, *, drop: tuple[str, ...] = ("page",)) -> str:

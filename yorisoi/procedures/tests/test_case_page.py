@@ -64,7 +64,7 @@ def test_invalid_add_shows_japanese_errors_and_keeps_input(case, worker_client):
         case, procedure_type="", reference=ReferenceKind.PREVIOUS, offset_days="9999", title="入力した名前"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "手続きの種類を入力してください。" in body
+    assert "手続きの種類を選んでください。" in body
     assert "前の手続きを選んでください" in body
     assert "基準日からの日数は-730から730の間で入力してください。" in body
     assert 'value="入力した名前"' in body

@@ -97,7 +97,7 @@ def test_an_invalid_record_leaves_the_follow_up_scheduled(case, worker_client):
         "record-version": follow_up.version, "record-occurred_at": "2026-11-02T09:30", "record-kind": "",
         "record-narrative": "書きかけ"})
     assert response.status_code == 200
-    assert "種別を入力してください。" in response.content.decode()
+    assert "種別を選んでください。" in response.content.decode()
     assert "書きかけ" in response.content.decode()
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.SCHEDULED and not Activity.objects.exists()

@@ -68,7 +68,7 @@ def test_htmx_add_with_errors_keeps_input_in_the_partial(case, worker_client):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="timeline"')
-    assert "種別を入力してください。" in body
+    assert "種別を選んでください。" in body
     assert 'value="残す相手"' in body
     assert not Activity.objects.exists()
 

@@ -1,0 +1,141 @@
+"""Japanese wording of the access log for the screens and exports.
+
+The apps write short machine-readable values into AccessLog.section and AccessLog.detail (the rows are sealed and
+append-only, so they are never rewritten); a director or auditor reads them through these functions. Unknown
+values are shown as written, so nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.apps import apps
+
+# AccessLog.section: which part of the application the access was about.
+SECTION_LABELS = {
+    "face_sheet": "フェイスシート", "case": "支援ケース", "activity": "支援経過記録", "history": "変更履歴",
+    "justice": "司法", "health": "健康", "case_open": "ケースの登録", "flag": "注意事項",
+    "family_contacts": "家族・緊急連絡先", "phase": "段階の変更", "reopen": "ケースの再開",
+    "person_list": "対象者の検索", "case_list": "ケースの一覧", "audit": "アクセスログ",
+    "audit_export": "アクセスログの出力", "access_history": "この記録を見た人", "break_glass": "緊急閲覧",
+    "break_glass_required": "緊急閲覧の確認画面", "break_glass_list": "緊急閲覧の一覧",
+    "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
+    "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
+    "center_settings": "センターの設定", "password": "パスワード",
+    # consent and disclosure
+    "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",
+    "disclosure": "第三者提供", "disclosure_document": "提供した書類", "disclosure_ledger": "第三者提供記録簿",
+    "receipt": "情報受領", "agreement": "情報共有の取り決め", "agreement_file": "取り決めの文書",
+    "subject_request": "本人からの開示等の請求", "subject_access": "本人への開示",
+    # intake and planning
+    "pre_consultation": "事前相談", "pre_consultation_meeting": "事前相談の会議", "consultation": "相談支援",
+    "intake_name_check": "受付時の同一人物の確認", "planning": "アセスメント・支援計画",
+    "assessment": "アセスメント", "support_plan": "支援計画", "support_plan_pdf": "支援計画の印刷",
+    "closure": "終結の申請", "approver": "決裁の代理",
+    # placements, procedures, partners
+    "placement": "居所", "placements": "居所", "placements_residents": "入所者の一覧",
+    "placement_inquiry": "受入照会", "vacancy": "空き状況", "vacancy_search": "空き検索",
+    "procedures": "手続き", "procedure_document": "手続きの書類", "procedure_catalogue": "手続きの一覧の設定",
+    "follow_up": "フォローアップ", "service_connection": "つなぎ", "urgent_protection": "更生緊急保護",
+    "partners": "関係機関",
+    # inbox and transfers
+    "calendar_feed": "カレンダー配信", "calendar_feed_settings": "カレンダー配信の設定",
+    "transfer": "広域調整（送付）", "transfer_incoming": "広域調整（受入）", "transfer_document": "広域調整の書類",
+    "transfer_target": "広域調整の相手センター",
+}
+
+# Keys of `key=value` tokens in AccessLog.detail.
+DETAIL_KEYS = {
+    "approval": "決裁", "revision": "版", "from": "元の版", "template": "テンプレート", "added": "追加",
+    "scheduled": "予定の作成", "organization": "機関ID", "activity": "支援経過記録ID", "staff": "職員ID",
+    "residents": "表示した入所者", "reopen_of": "元のケースID", "recomputed": "再計算", "extended_to": "延長後の終了日",
+    "events": "件数", "names": "氏名の表示", "rows": "行数", "copied_from": "複製元ID", "case": "ケースID",
+    "calendar_shows_names": "氏名の表示", "action_status": "状態", "action": "操作",
+}
+# Single words in AccessLog.detail that are not the value of a model field's choices.
+DETAIL_WORDS = {
+    "approve": "承認", "print": "印刷", "pdf": "PDF", "compare": "比較", "done": "完了", "revoked": "取消",
+    "regenerated": "再発行", "planning_write": "計画の編集", "directory": "名簿", "csv": "CSV", "xlsx": "Excel",
+    "exit": "退所", "submitted": "申請",
+}
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def section_label(section: str) -> str:
+    return SECTION_LABELS.get(section, section)
+
+
+@cache
+def _labels_of(model) -> tuple[dict[str, str], dict[str, str]]:
+    """(choice code → label, field name → verbose name) of one model."""
+    codes: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    for field in model._meta.concrete_fields:
+        fields[field.name] = str(field.verbose_name)
+        for code, label in getattr(field, "flatchoices", None) or ():
+            if isinstance(code, str):
+                codes.setdefault(code, str(label))
+    return codes, fields
+
+
+@cache
+def _project_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The same over every model of the project (the first model to define a code or field name wins)."""
+    codes: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("yorisoi."):
+            model_codes, model_fields = _labels_of(model)
+            codes = {**model_codes, **codes}
+            fields = {**model_fields, **fields}
+    return codes, fields
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+class _Words:
+    """Looks words up on the logged object's model first (its codes and fields), then on the whole project."""
+
+    def __init__(self, object_type: str):
+        model = _model(object_type)
+        self.own = _labels_of(model) if model is not None else ({}, {})
+        self.project = _project_labels()
+
+    def field(self, word: str) -> str | None:
+        return self.own[1].get(word) or self.project[1].get(word)
+
+    def __call__(self, word: str) -> str:
+        if word in DETAIL_WORDS:
+            return DETAIL_WORDS[word]
+        return self.own[0].get(word) or self.field(word) or self.project[0].get(word) or word
+
+
+def _token(token: str, word: _Words) -> str:
+    if "->" in token:
+        before, _, after = token.partition("->")
+        return f"{word(before)}→{word(after)}"
+    if "=" in token:
+        key, _, value = token.partition("=")
+        if _IDENTIFIER.match(key):
+            return f"{DETAIL_KEYS.get(key, word(key))}：{word(value) if _IDENTIFIER.match(value) else value}"
+        return token
+    parts = token.split(",")
+    if len(parts) > 1 and all(_IDENTIFIER.match(part) for part in parts):
+        joined = "・".join(word(part) for part in parts)
+        return f"変更：{joined}" if all(word.field(part) for part in parts) else joined
+    return word(token) if _IDENTIFIER.match(token) else token
+
+
+def detail_label(detail: str, object_type: str = "") -> str:
+    """「completed_on,status」→「変更：完了日・状態」, 「requested->coordinating」→「依頼→調整中」…, in the words of
+    the logged object's model (object_type, e.g. "procedures.caseprocedure"); Japanese text as written."""
+    if not detail:
+        return ""
+    word = _Words(object_type)
+    return " ".join(_token(token, word) for token in detail.split())
