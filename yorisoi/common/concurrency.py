@@ -51,11 +51,13 @@ def changes_since(current: models.Model, version: int) -> list[FieldChange]:
             continue
         before, after = getattr(old, field.attname), getattr(current, field.attname)
         if before != after:
-            changes.append(FieldChange(str(field.verbose_name), _display(field, before), _display(field, after)))
+            changes.append(FieldChange(str(field.verbose_name), display_value(field, before),
+                                       display_value(field, after)))
     return changes
 
 
-def _display(field: models.Field, value) -> str:
+def display_value(field: models.Field, value) -> str:
+    """A stored value as a stale-edit message shows it: choice labels, related rows, long text cut at 80."""
     if value in (None, ""):
         return "（空欄）"
     if field.choices:

@@ -1,46 +1,12 @@
-"""Checks on an uploaded document: PDF, JPEG or PNG (by content, not only by name), and not too large."""
+"""Procedure documents: the shared upload check (PDF, JPEG or PNG, by content) with this app's size limit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
+from yorisoi.common.uploads import Kind
+from yorisoi.common.uploads import check_upload as check_file
 
 from . import conf
 
 
-@dataclass(frozen=True)
-class Kind:
-    extension: str
-    content_type: str
-    signature: bytes
-
-
-KINDS = (
-    Kind(".pdf", "application/pdf", b"%PDF-"),
-    Kind(".png", "image/png", b"\x89PNG\r\n\x1a\n"),
-    Kind(".jpg", "image/jpeg", b"\xff\xd8\xff"),
-)
-EXTENSIONS = {".pdf": ".pdf", ".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg"}
-TYPE_MESSAGE = "添付できるのは PDF・JPEG・PNG のファイルだけです。"
-
-
 def check_upload(upload) -> Kind:
-    """The kind of an uploaded file, or a ValidationError keyed "file" with a Japanese message."""
-    if upload is None or not getattr(upload, "size", 0):
-        raise ValidationError({"file": "ファイルを選んでください（空のファイルは添付できません）。"})
-    limit = conf.document_max_bytes()
-    if upload.size > limit:
-        raise ValidationError({"file": f"ファイルが大きすぎます。{limit // (1024 * 1024)}MB以下のファイルにしてください"
-                                       f"（このファイルは{upload.size / 1024 / 1024:.1f}MB）。"})
-    name = (upload.name or "").lower()
-    extension = EXTENSIONS.get(name[name.rfind("."):] if "." in name else "")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for kind in KINDS:
-        if head.startswith(kind.signature):
-            if extension != kind.extension:
-                raise ValidationError({"file": TYPE_MESSAGE + "ファイル名の拡張子と中身の形式が一致しません。"})
-            return kind
-    raise ValidationError({"file": TYPE_MESSAGE})
+    return check_file(upload, max_bytes=conf.document_max_bytes())

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 
-from yorisoi.common.concurrency import FieldChange
+from yorisoi.common.concurrency import FieldChange, display_value
 
 from .. import rules
 
@@ -19,17 +18,6 @@ def check_same_center(actor, *objects) -> None:
     for obj in objects:
         if obj is not None and getattr(obj, "center_id", None) != actor.center_id:
             raise PermissionDenied
-
-
-def shown(field: models.Field, value) -> str:
-    if value in (None, ""):
-        return "（空欄）"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        return str(field.related_model._base_manager.filter(pk=value).first() or value)
-    text = str(value)
-    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def child_changes(*, history, parent_filter: dict, version_field: str, since: int, fields: list[str],
@@ -59,5 +47,6 @@ def child_changes(*, history, parent_filter: dict, version_field: str, since: in
             old = getattr(before, field.attname) if before is not None and before.history_type != "-" else None
             new = getattr(row, field.attname)
             if (old or None) != (new or None):
-                changes.append(FieldChange(f"{label}：{field.verbose_name}", shown(field, old), shown(field, new)))
+                changes.append(FieldChange(f"{label}：{field.verbose_name}", display_value(field, old),
+                                           display_value(field, new)))
     return changes
