@@ -46,8 +46,10 @@ test: install
 e2e: install
 	$(PYTEST) -n $(TEST_WORKERS) e2e $(call junit,e2e) $(PYTEST_ARGS)
 
+# ruff, then the floor plan (import-linter contracts in pyproject.toml: apps import only downward)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 otp: install
 	@$(PY) manage.py demo_otp $(USER)

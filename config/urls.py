@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
-from yorisoi.cases import views as case_views
+from yorisoi.desk import views as desk_views
 from yorisoi.privacy.policy import rule
 
 
@@ -12,11 +12,11 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", case_views.home, name="home"),
+    path("", desk_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("yorisoi.accounts.urls")),
     path("people/", include("yorisoi.people.urls")),
-    path("cases/", include("yorisoi.cases.urls")),
+    path("cases/", include("yorisoi.desk.case_urls")),
     path("records/", include("yorisoi.records.urls")),
     path("partners/", include("yorisoi.partners.urls")),
     path("procedures/", include("yorisoi.procedures.urls")),
@@ -27,5 +27,8 @@ urlpatterns = [
     path("inbox/", include("yorisoi.inbox.urls")),
     path("transfers/", include("yorisoi.transfers.urls")),
     path("privacy/", include("yorisoi.privacy.urls")),
+    path("reports/", include("yorisoi.reports.urls")),
+    path("operations/", include("yorisoi.operations.urls")),
+    path("network/", include("yorisoi.network.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,24 +21,24 @@ REASON = "保護観察所との定例会議の資料（架空）。会議の後�
 def test_a_list_leaves_only_after_the_directors_approval_once_and_stamped(logged_in, center, worker, director):
     CaseFactory(person=PersonFactory(center=center, family_name="架空", given_name="夏子"), main_staff=worker)
     worker_page = logged_in(worker)
-    worker_page.goto("/privacy/exports/new/?target=persons")
+    worker_page.goto("/reports/exports/new/?target=persons")
     assert "対象者一覧の出力を申請" in worker_page.locator("h1").inner_text()
     worker_page.get_by_role("button", name="申請する").click()
     assert "理由・利用目的を入力してください。" in worker_page.content()  # no reason, no request
     worker_page.get_by_label("理由・利用目的").fill(REASON)
     worker_page.get_by_role("button", name="申請する").click()
-    worker_page.wait_for_url(re.compile(r"/privacy/exports/\d+/$"))
+    worker_page.wait_for_url(re.compile(r"/reports/exports/\d+/$"))
     assert "まだ承認されていません" in worker_page.content()
     shot(worker_page, "privacy_e2e_1_requested")
     detail = worker_page.url
 
     director_page = logged_in(director)
-    director_page.goto("/privacy/exports/")
+    director_page.goto("/reports/exports/")
     director_page.get_by_role("link", name="確認して判断").click()
     director_page.get_by_label("承認する").check()
     shot(director_page, "privacy_e2e_2_decision")
     director_page.get_by_role("button", name="判断を記録する").click()
-    director_page.wait_for_url(re.compile(r"/privacy/exports/$"))
+    director_page.wait_for_url(re.compile(r"/reports/exports/$"))
     assert "承認しました" in director_page.content()
 
     worker_page.goto(detail)

@@ -174,7 +174,7 @@ def test_the_network_map_in_the_browser_and_printed_to_pdf(logged_in, worker, ce
     page = logged_in(worker)
     page.goto("/partners/")
     page.get_by_role("link", name="ネットワーク図").click()
-    page.wait_for_url(re.compile(r"/placements/network/"))
+    page.wait_for_url(re.compile(r"/network/"))
     svg = page.locator("svg.network-svg")
     assert svg.is_visible()
     assert svg.locator("g.network-nodes a").count() == 4

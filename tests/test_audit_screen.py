@@ -63,7 +63,7 @@ def test_workers_and_clerks_may_not_open_the_audit_screen(rows, worker_client, c
                                                           outsider_client):
     for client in (worker_client, colleague_client, clerk_client, outsider_client):
         assert client.get("/privacy/audit/").status_code == 403
-        assert client.get("/privacy/exports/new/?target=access_log").status_code == 403
+        assert client.get("/reports/exports/new/?target=access_log").status_code == 403
 
 
 def test_the_screen_shows_who_when_action_record_section_detail_and_address(rows, people, colleague,
@@ -146,11 +146,11 @@ def exported(requester, director_client, fmt: str, **filters):
     from yorisoi.privacy.models import ExportRequest
 
     # The filters travel as the hidden inputs of the request form.
-    requester.post("/privacy/exports/new/?target=access_log", {"file_format": fmt, "reason": "監査（架空）", **filters})
+    requester.post("/reports/exports/new/?target=access_log", {"file_format": fmt, "reason": "監査（架空）", **filters})
     export_request = ExportRequest.objects.latest("id")
-    director_client.post(f"/privacy/exports/{export_request.pk}/decide/", {"decision": "approve",
+    director_client.post(f"/reports/exports/{export_request.pk}/decide/", {"decision": "approve",
                                                                            "note": "監査のため（架空）"})
-    return requester.post(f"/privacy/exports/{export_request.pk}/download/")
+    return requester.post(f"/reports/exports/{export_request.pk}/download/")
 
 
 def test_csv_export_holds_the_filtered_rows_and_names_who_exported_it(rows, director, auditor, auditor_client,
@@ -178,13 +178,13 @@ def test_csv_export_holds_the_filtered_rows_and_names_who_exported_it(rows, dire
 
 
 def test_the_export_is_logged_with_its_format_and_count(rows, center, director, director_client):
-    director_client.post("/privacy/exports/new/?target=access_log",
+    director_client.post("/reports/exports/new/?target=access_log",
                          {"file_format": "csv", "reason": "監査（架空）", "approve_now": "on"})
     from yorisoi.privacy.models import ExportRequest
 
     export_request = ExportRequest.objects.latest("id")
     before = AccessLog.objects.filter(center_id_value=center.pk).count()
-    director_client.post(f"/privacy/exports/{export_request.pk}/download/")
+    director_client.post(f"/reports/exports/{export_request.pk}/download/")
     export = AccessLog.objects.get(action=AccessAction.EXPORT)
     assert export.staff == director
     assert export.detail == f"申請ID {export_request.pk} アクセスログ CSV {before}件（自己承認）"

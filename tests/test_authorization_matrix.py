@@ -305,7 +305,7 @@ class World:
     # --- privacy ---
     @functools.cached_property
     def export_request(self):
-        from yorisoi.privacy import exports
+        from yorisoi.reports import exports
 
         return exports.request_export(actor=self.worker, target="persons", file_format="xlsx", filters={},
                                       reason="行列テスト用の申請")
@@ -508,7 +508,7 @@ MATRIX: dict[str, Row] = {
     "placements:vacancy_report": on("organization", "302 302 302 302 403"),
     "placements:vacancy_search": page("200 200 200 200 200"),
     "placements:refusals": page("200 200 200 200 200"),
-    "placements:network": page("200 200 200 200 200"),
+    "network:map": page("200 200 200 200 200"),
     # --- planning ---
     "planning:approvals": page("200 200 200 200 200"),
     "planning:approvers": page("200 403 403 403 403"),
@@ -624,12 +624,12 @@ MATRIX: dict[str, Row] = {
     "privacy:restore": privacy_on("person", "deleted_person", "200 403 403 403 403"),
     # export control: everyone sees their own requests; lists of persons for director/worker/clerk (the ledger and
     # the access log for director/auditor, privacy tests); a request is seen by its requester, directors, auditors
-    "privacy:exports": page("200 200 200 200 200"),
-    "privacy:export_create": page("200 200 200 200 403", query=lambda w: "target=persons"),
-    "privacy:export_detail": on("export_request", "200 200 404 404 200"),
-    "privacy:export_decide": on("export_request", "302 302 404 404 302"),  # POST only: a GET shows the request
-    "privacy:export_download": on("export_request", "302 302 404 404 302"),
-    "privacy:retention": page("200 403 403 403 200"),
+    "reports:exports": page("200 200 200 200 200"),
+    "reports:export_create": page("200 200 200 200 403", query=lambda w: "target=persons"),
+    "reports:export_detail": on("export_request", "200 200 404 404 200"),
+    "reports:export_decide": on("export_request", "302 302 404 404 302"),  # POST only: a GET shows the request
+    "reports:export_download": on("export_request", "302 302 404 404 302"),
+    "operations:retention": page("200 403 403 403 200"),
 }
 
 

@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "yorisoi.disclosure",
     "yorisoi.inbox",
     "yorisoi.transfers",
+    "yorisoi.workflow",
+    "yorisoi.network",
+    "yorisoi.desk",
+    "yorisoi.reports",
+    "yorisoi.operations",
 ]
 
 MIDDLEWARE = [

@@ -2,13 +2,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from yorisoi.privacy.roles import CaseVisibility, Role
+
 
 class Center(models.Model):
     """A support center: the unit of data isolation. No query ever returns another center's rows."""
 
-    class CaseVisibility(models.TextChoices):
-        ALL_STAFF = "all_staff", "センターの職員全員が全ケースを見られる"
-        ASSIGNED = "assigned", "担当職員と管理者だけが見られる"
+    CaseVisibility = CaseVisibility  # the policy's words (privacy.roles); Center.CaseVisibility reads on
 
     name = models.CharField("センター名", max_length=100, unique=True)
     prefecture = models.CharField("都道府県", max_length=4)
@@ -31,13 +31,6 @@ class Center(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    DIRECTOR = "director", "管理者"
-    WORKER = "worker", "相談員"
-    CLERK = "clerk", "事務"
-    AUDITOR = "auditor", "閲覧"
 
 
 class StaffManager(UserManager):

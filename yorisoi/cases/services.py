@@ -1,26 +1,24 @@
 """Writes to cases: open, edit, change phase, assign, close, reopen, flags.
 
-The procedures app follows the case from here, in the same transaction (all or nothing):
-a new or reopened case gets the usual procedures of its kind (apply_case_template), a moved release or
-referral date moves the due dates (on_reference_date_changed), and a move to 定着支援 or フォローアップ
-schedules the follow-ups (schedule_follow_ups). Closing is requested and approved in the planning app
-(終結の決裁), which calls change_case_phase with the approved request; without one 終結 is refused here too.
+These functions write the case alone. What follows a case in the other areas (the usual procedures of a new
+case, due dates that move with the release date, follow-ups after 定着支援) is done by
+yorisoi.workflow.services, which calls these in the same transaction: pages and other apps open and move cases
+through workflow. Closing is requested and approved in the planning app (終結の決裁), which calls
+change_case_phase with the approved request; without one 終結 is refused here too.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
 from yorisoi.common.concurrency import lock_for_edit
-from yorisoi.people.models import Person
-from yorisoi.placements import services as placement_services
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
-from yorisoi.procedures import services as procedure_services
 
 from .models import (
     CLOSE_THROUGH_APPROVAL,
@@ -40,8 +38,6 @@ CASE_FIELDS = [
 # What a reopened case takes over from the closed one (the referral and how to work with the person).
 REOPEN_COPIED_FIELDS = ["kind", "referral_source", "referral_agency", "referral_officer", "referral_contact",
                         "release_place", "urgency"]
-# The case's dates that procedures may be due from (procedures ReferenceKind RELEASE and CASE_OPEN).
-REFERENCE_DATE_FIELDS = ("expected_release_date", "referral_date")
 # Reaching one of these phases schedules the follow-up contacts.
 FOLLOW_UP_PHASES = (Phase.SETTLEMENT, Phase.FOLLOW_UP)
 
@@ -79,7 +75,7 @@ def _check_staff(actor: Staff, *staff: Staff | None) -> None:
 
 
 @transaction.atomic
-def open_case(*, actor: Staff, person: Person, request=None, **values) -> Case:
+def open_case(*, actor: Staff, person: Model, request=None, **values) -> Case:
     if not policy.may_open_case(actor) or person.center_id != actor.center_id:
         raise PermissionDenied
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
@@ -95,7 +91,6 @@ def open_case(*, actor: Staff, person: Person, request=None, **values) -> Case:
                                    changed_at=timezone.now(), changed_by=actor, reason="相談受付")
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=case, person_id=person.pk,
                section="case")
-    procedure_services.apply_case_template(case=case, actor=actor, request=request)
     return case
 
 
@@ -145,7 +140,6 @@ def reopen_case(*, actor: Staff, closed_case: Case, reason: str, request=None) -
         copy.save()
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=case, person_id=case.person_id,
                section="case", detail=f"reopen_of={old.pk}")
-    procedure_services.apply_case_template(case=case, actor=actor, request=request)
     return case
 
 
@@ -157,8 +151,6 @@ def update_case(*, actor: Staff, case: Case, expected_version: int, request=None
         raise PermissionDenied
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
     current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
-    moved_dates = [name for name in REFERENCE_DATE_FIELDS
-                   if name in values and values[name] != getattr(current, name)]
     for name, value in values.items():
         setattr(current, name, value)
     current.version = expected_version + 1
@@ -168,8 +160,6 @@ def update_case(*, actor: Staff, case: Case, expected_version: int, request=None
     current.save()
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current,
                person_id=current.person_id, section="case", detail=",".join(sorted(values)))
-    if moved_dates and current.is_open:
-        procedure_services.on_reference_date_changed(case=current, actor=actor, request=request)
     return current
 
 
@@ -179,8 +169,7 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
                       request=None) -> Case:
     """Move a case along PHASE_MOVES, recording who, when and why.
 
-    Reaching 定着支援 or フォローアップ schedules the follow-ups (idempotent), with the current placement's
-    facility when it is a partner organization. Closing needs an outcome and a summary and `approved_closure`:
+    Closing needs an outcome and a summary and `approved_closure`:
     the planning app's ClosureRequest for this case, decided 承認 (the case page's form does not offer 終結).
     Errors are ValidationErrors keyed by the form's field names (to_phase, reason, closure_outcome,
     closure_summary) so a view can show them beside the field.
@@ -223,12 +212,6 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
                                    changed_at=timezone.now(), changed_by=actor, reason=reason.strip())
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current,
                person_id=current.person_id, section="phase", detail=f"{from_phase}->{to_phase}")
-    if to_phase in FOLLOW_UP_PHASES:
-        placement = placement_services.current_placement_of(current.person_id)
-        facility = placement.organization if placement is not None else None
-        if facility is not None and facility.center_id != current.center_id:
-            facility = None  # a shared directory entry: the follow-up names it later
-        procedure_services.schedule_follow_ups(case=current, actor=actor, facility=facility, request=request)
     return current
 
 

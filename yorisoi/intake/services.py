@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Case, CaseKind, ReferralSource
 from yorisoi.common.concurrency import lock_for_edit
 from yorisoi.common.eras import format_era
@@ -27,6 +26,7 @@ from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.records import services as record_services
 from yorisoi.records.models import ActivityKind
+from yorisoi.workflow import services as case_services
 
 from .models import Consultation, PreConsultation, PreConsultationStatus
 from .selectors import intake_access

@@ -123,14 +123,12 @@ CONTACT_DATE_SOURCES = [last_placement_date, last_inquiry_date, last_connection_
 HISTORY_SOURCES = [placement_events, inquiry_events, connection_events, vacancy_call_events]
 
 
-def register() -> None:
-    """Add our sources and those of relations.py (other apps' rows) to partners' lists once (ready() may run
-    more than once in tests)."""
-    from . import relations
-
-    for source in CONTACT_DATE_SOURCES + relations.CONTACT_DATE_SOURCES:
+def register(contact_date_sources=CONTACT_DATE_SOURCES, history_sources=HISTORY_SOURCES) -> None:
+    """Add sources to partners' lists once (ready() may run more than once in tests). Placements adds its own;
+    the network app adds those of the other apps (network/relations.py)."""
+    for source in contact_date_sources:
         if source not in partner_selectors.CONTACT_DATE_SOURCES:
             partner_selectors.CONTACT_DATE_SOURCES.append(source)
-    for source in HISTORY_SOURCES + relations.HISTORY_SOURCES:
+    for source in history_sources:
         if source not in partner_selectors.HISTORY_SOURCES:
             partner_selectors.HISTORY_SOURCES.append(source)

@@ -17,5 +17,4 @@ urlpatterns = [
     path("organization/<int:pk>/vacancy/", views.vacancy_report, name="vacancy_report"),
     path("vacancies/", views.vacancy_search, name="vacancy_search"),
     path("refusals/", views.refusal_summary, name="refusals"),
-    path("network/", views.network, name="network"),
 ]

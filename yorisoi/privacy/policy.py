@@ -27,16 +27,16 @@ from functools import wraps
 from typing import NoReturn
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from yorisoi.accounts.models import Center, Role, Staff
-
 from .audit import log_access
 from .models import AccessAction
+from .roles import Actor, CaseVisibility, Role, subject_model
 
 # --- marking views ------------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ class Access:
 NO_ACCESS = Access()
 
 
-def access_for(user: Staff) -> Access:
+def access_for(user: Actor) -> Access:
     """Role rights inside the user's own center, for a record the user may see at all."""
     if not user.is_authenticated or user.center_id is None:
         return NO_ACCESS
@@ -135,15 +135,15 @@ def access_for(user: Staff) -> Access:
     return NO_ACCESS
 
 
-def _restricted_to_assignments(user: Staff) -> bool:
+def _restricted_to_assignments(user: Actor) -> bool:
     return (
         user.role == Role.WORKER
         and user.center is not None
-        and user.center.case_visibility == Center.CaseVisibility.ASSIGNED
+        and user.center.case_visibility == CaseVisibility.ASSIGNED
     )
 
 
-def may_break_glass(user: Staff) -> bool:
+def may_break_glass(user: Actor) -> bool:
     """Only a worker restricted to their assigned cases needs (and may use) break-the-glass."""
     return user.is_authenticated and user.center_id is not None and _restricted_to_assignments(user)
 
@@ -152,26 +152,24 @@ def break_glass_hours() -> float:
     return float(getattr(settings, "YORISOI_BREAK_GLASS_HOURS", 8))
 
 
-def _active_grants(user: Staff) -> QuerySet:
+def _active_grants(user: Actor) -> QuerySet:
     from .models import BreakGlassGrant
 
     return BreakGlassGrant.objects.filter(staff_id=user.pk, center_id=user.center_id,
                                           expires_at__gt=timezone.now())
 
 
-def _assigned_cases(user: Staff) -> Q:
+def _assigned_cases(user: Actor) -> Q:
     return Q(main_staff=user) | Q(sub_staff=user)
 
 
 # --- scoped querysets ------------------------------------------------------------------------------
 
 
-def persons_for(user: Staff) -> QuerySet:
+def persons_for(user: Actor) -> QuerySet:
     """Persons the user may open: the center's, or in ASSIGNED mode those of the worker's own cases,
     those the worker registered, and those opened by break-the-glass (directly or through a case)."""
-    from yorisoi.cases.models import Case
-    from yorisoi.people.models import Person
-
+    Case, Person = subject_model("case"), subject_model("person")
     if not user.is_authenticated or user.center_id is None:
         return Person.objects.none()
     qs = Person.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
@@ -188,11 +186,10 @@ def persons_for(user: Staff) -> QuerySet:
     return qs
 
 
-def cases_for(user: Staff) -> QuerySet:
+def cases_for(user: Actor) -> QuerySet:
     """Cases the user may open: the center's, or in ASSIGNED mode the worker's own (main or sub) and
     those opened by break-the-glass (the case itself, or every case of a person opened that way)."""
-    from yorisoi.cases.models import Case
-
+    Case = subject_model("case")
     if not user.is_authenticated or user.center_id is None:
         return Case.objects.none()
     qs = Case.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
@@ -206,10 +203,9 @@ def cases_for(user: Staff) -> QuerySet:
     return qs
 
 
-def activities_for(user: Staff) -> QuerySet:
+def activities_for(user: Actor) -> QuerySet:
     """Support records of the cases the user may open (see `cases_for`)."""
-    from yorisoi.records.models import Activity
-
+    Activity = subject_model("activity")
     if not user.is_authenticated or user.center_id is None:
         return Activity.objects.none()
     qs = Activity.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
@@ -224,11 +220,11 @@ def activities_for(user: Staff) -> QuerySet:
     return qs
 
 
-def staff_for(user: Staff) -> QuerySet:
+def staff_for(user: Actor) -> QuerySet:
     """Colleagues a user may pick (assignments, owners): active staff of the same center."""
     if not user.is_authenticated or user.center_id is None:
-        return Staff.objects.none()
-    return Staff.objects.filter(center_id=user.center_id, is_active=True).order_by("role", "id")
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(center_id=user.center_id, is_active=True).order_by("role", "id")
 
 
 # --- single objects, logged ----------------------------------------------------------------------
@@ -288,7 +284,7 @@ def _refuse(request, model, pk, *, kind: str, message: str) -> NoReturn:
     raise Http404(message)
 
 
-def _break_glass_until(user: Staff, *, case=None, person=None) -> dt.datetime | None:
+def _break_glass_until(user: Actor, *, case=None, person=None) -> dt.datetime | None:
     """For a restricted worker: the end of the grant through which they see this record, if that is how."""
     if not _restricted_to_assignments(user):
         return None
@@ -298,8 +294,7 @@ def _break_glass_until(user: Staff, *, case=None, person=None) -> dt.datetime | 
             return None
         grants = grants.filter(Q(case_id=case.pk) | Q(person_id=case.person_id))
     else:
-        from yorisoi.cases.models import Case
-
+        Case = subject_model("case")
         if person.created_by_id == user.pk or Case.objects.filter(
             _assigned_cases(user), person_id=person.pk, deleted_at__isnull=True
         ).exists():
@@ -313,8 +308,7 @@ def _with_break_glass(access: Access, until: dt.datetime | None) -> Access:
 
 
 def get_person_or_404(request, pk, action: str = "view", *, section: str = "face_sheet"):
-    from yorisoi.people.models import Person
-
+    Person = subject_model("person")
     person = persons_for(request.user).filter(pk=pk).first()
     if person is None:
         _refuse(request, Person, pk, kind="person", message="対象者が見つかりません。")
@@ -328,8 +322,7 @@ def get_person_or_404(request, pk, action: str = "view", *, section: str = "face
 
 
 def get_case_or_404(request, pk, action: str = "view", *, section: str = "case"):
-    from yorisoi.cases.models import Case
-
+    Case = subject_model("case")
     case = cases_for(request.user).select_related("person", "main_staff", "sub_staff").filter(pk=pk).first()
     if case is None:
         _refuse(request, Case, pk, kind="case", message="支援ケースが見つかりません。")
@@ -343,8 +336,7 @@ def get_case_or_404(request, pk, action: str = "view", *, section: str = "case")
 
 
 def get_activity_or_404(request, pk, action: str = "view"):
-    from yorisoi.records.models import Activity
-
+    Activity = subject_model("activity")
     activity = activities_for(request.user).select_related("case", "person").filter(pk=pk).first()
     if activity is None:
         _refuse(request, Activity, pk, kind="activity", message="記録が見つかりません。")
@@ -361,27 +353,27 @@ def get_activity_or_404(request, pk, action: str = "view"):
     return activity, access
 
 
-def may_create_person(user: Staff) -> bool:
+def may_create_person(user: Actor) -> bool:
     return access_for(user).can_edit
 
 
-def may_open_case(user: Staff) -> bool:
+def may_open_case(user: Actor) -> bool:
     return user.is_authenticated and user.role in (Role.DIRECTOR, Role.WORKER)
 
 
-def may_see_center_overview(user: Staff) -> bool:
+def may_see_center_overview(user: Actor) -> bool:
     return user.is_authenticated and user.role in (Role.DIRECTOR, Role.AUDITOR)
 
 
 # --- privacy screens -------------------------------------------------------------------------------
 
 
-def may_review_audit(user: Staff) -> bool:
+def may_review_audit(user: Actor) -> bool:
     """The access log, its exports and the break-the-glass list: directors and auditors of the center."""
     return user.is_authenticated and user.center_id is not None and user.role in (Role.DIRECTOR, Role.AUDITOR)
 
 
-def may_see_access_history(user: Staff, person) -> bool:
+def may_see_access_history(user: Actor, person) -> bool:
     """「この記録を見た人」: directors and auditors, and the workers in charge (main or sub) of one of the
     person's cases, who answer for the record. Unassigned colleagues and clerks do not see who looked."""
     if not user.is_authenticated or user.center_id is None or person.center_id != user.center_id:
@@ -390,17 +382,16 @@ def may_see_access_history(user: Staff, person) -> bool:
         return True
     if user.role != Role.WORKER:
         return False
-    from yorisoi.cases.models import Case
-
+    Case = subject_model("case")
     return Case.objects.filter(_assigned_cases(user), person_id=person.pk, deleted_at__isnull=True).exists()
 
 
-def may_delete(user: Staff) -> bool:
+def may_delete(user: Actor) -> bool:
     """Soft delete of persons, cases and records: the director only (it is logged)."""
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
 
 
-def may_restore(user: Staff) -> bool:
+def may_restore(user: Actor) -> bool:
     return may_delete(user)
 
 
@@ -418,7 +409,7 @@ EXPORT_ROLES = {
 }
 
 
-def may_request_export(user: Staff, target: str | None = None) -> bool:
+def may_request_export(user: Actor, target: str | None = None) -> bool:
     """Asking for an export of the list `target` (None: of any list). Every request waits for a director."""
     if not user.is_authenticated or user.center_id is None:
         return False
@@ -427,30 +418,30 @@ def may_request_export(user: Staff, target: str | None = None) -> bool:
     return user.role in EXPORT_ROLES.get(target, ())
 
 
-def export_targets_for(user: Staff) -> list[str]:
+def export_targets_for(user: Actor) -> list[str]:
     return [target for target in EXPORT_ROLES if may_request_export(user, target)]
 
 
-def may_decide_exports(user: Staff) -> bool:
+def may_decide_exports(user: Actor) -> bool:
     """Approving or rejecting export requests: directors of the center."""
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
 
 
-def may_see_export_request(user: Staff, export_request) -> bool:
+def may_see_export_request(user: Actor, export_request) -> bool:
     """A request is seen by whoever asked for it, the center's directors and its auditors."""
     if not user.is_authenticated or user.center_id is None or export_request.center_id != user.center_id:
         return False
     return export_request.requested_by_id == user.pk or user.role in (Role.DIRECTOR, Role.AUDITOR)
 
 
-def may_manage_retention(user: Staff) -> bool:
+def may_manage_retention(user: Actor) -> bool:
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
 
 
-def may_view_retention(user: Staff) -> bool:
+def may_view_retention(user: Actor) -> bool:
     return may_review_audit(user)
 
 
-def may_manage_center(user: Staff) -> bool:
+def may_manage_center(user: Actor) -> bool:
     """センターの設定 (name, phone, who sees which cases): directors of the center."""
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR

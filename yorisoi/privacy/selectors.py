@@ -14,6 +14,7 @@ from yorisoi.common.kana import name_search_key
 
 from .log_labels import SECTION_LABELS, detail_label, section_label  # noqa: F401  (used by views and exports)
 from .models import AccessLog, BreakGlassGrant
+from .roles import subject_model
 from .services import is_soft_deletable, kind_of, purge_order
 
 
@@ -25,8 +26,7 @@ def center_log(*, user) -> QuerySet:
 
 
 def _persons_matching(*, user, text: str) -> QuerySet | None:
-    from yorisoi.people.models import Person
-
+    Person = subject_model("person")
     key = name_search_key(text)
     if not key:
         return None
@@ -64,8 +64,7 @@ def person_access_rows(*, user, person) -> QuerySet:
 
 def person_names(*, user, ids) -> dict[int, str]:
     """Names for the person ids on one page of the log (one query; deleted persons included)."""
-    from yorisoi.people.models import Person
-
+    Person = subject_model("person")
     ids = {i for i in ids if i is not None}
     if not ids or user.center_id is None:
         return {}

@@ -19,11 +19,10 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
-from yorisoi.accounts.models import Staff
-
 from . import policy
 from .audit import log_access
 from .models import AccessAction, BreakGlassGrant
+from .roles import Actor
 
 # Short names used in URLs for the records staff delete most; any other soft-deletable model is named
 # by its label ("partners.organization").
@@ -41,7 +40,7 @@ def history_reason(model: type[models.Model], reason: str) -> str | None:
     return reason or None
 
 
-def attribute_change(obj: models.Model, *, actor: Staff | None, reason: str = "") -> None:
+def attribute_change(obj: models.Model, *, actor: Actor | None, reason: str = "") -> None:
     """Make the next save's history row name `actor` and `reason` even outside a request (commands,
     tests, background tasks), where HistoryRequestMiddleware cannot see the user."""
     if actor is not None:
@@ -55,7 +54,7 @@ def attribute_change(obj: models.Model, *, actor: Staff | None, reason: str = ""
 
 
 @transaction.atomic
-def grant_break_glass(*, actor: Staff, reason: str, case=None, person=None, request=None) -> BreakGlassGrant:
+def grant_break_glass(*, actor: Actor, reason: str, case=None, person=None, request=None) -> BreakGlassGrant:
     """Open one case or person of the actor's center for a few hours, with the reason given, logged."""
     if not policy.may_break_glass(actor):
         raise PermissionDenied
@@ -131,7 +130,7 @@ def _owning_parents(obj: models.Model) -> list[models.Model]:
     return parents
 
 
-def _mark(objs: list[models.Model], model, *, deleted_at, actor: Staff, reason: str) -> None:
+def _mark(objs: list[models.Model], model, *, deleted_at, actor: Actor, reason: str) -> None:
     """Set deleted_at on objs, bump their version (an open edit form then fails as stale), write history."""
     from simple_history.utils import bulk_update_with_history
 
@@ -156,7 +155,7 @@ def _mark(objs: list[models.Model], model, *, deleted_at, actor: Staff, reason: 
         model._base_manager.bulk_update(objs, fields)
 
 
-def _cascade(obj: models.Model, *, deleting: bool, stamp, actor: Staff, reason: str,
+def _cascade(obj: models.Model, *, deleting: bool, stamp, actor: Actor, reason: str,
              counts: dict[str, int]) -> None:
     for child_model, attname in _owned_children(type(obj)):
         qs = child_model._base_manager.filter(**{attname: obj.pk})
@@ -185,13 +184,13 @@ def _summary(counts: dict[str, int]) -> str:
     return f"（関連: {'、'.join(parts)}）" if parts else ""
 
 
-def _check_target(actor: Staff, obj: models.Model) -> None:
+def _check_target(actor: Actor, obj: models.Model) -> None:
     if not is_soft_deletable(type(obj)) or obj.center_id != actor.center_id:
         raise PermissionDenied
 
 
 @transaction.atomic
-def soft_delete(*, actor: Staff, obj: models.Model, reason: str, request=None) -> dict[str, int]:
+def soft_delete(*, actor: Actor, obj: models.Model, reason: str, request=None) -> dict[str, int]:
     """Mark a record (and the records it owns) deleted. Director only; the reason is required and goes
     to the change history and the access log. Returns how many owned records were marked, by model."""
     if not policy.may_delete(actor):
@@ -215,7 +214,7 @@ def soft_delete(*, actor: Staff, obj: models.Model, reason: str, request=None) -
 
 
 @transaction.atomic
-def restore(*, actor: Staff, obj: models.Model, reason: str = "", request=None) -> dict[str, int]:
+def restore(*, actor: Actor, obj: models.Model, reason: str = "", request=None) -> dict[str, int]:
     """Bring back a soft-deleted record and the records deleted together with it. Director only. Refused
     while a record it belongs to (the person of a case, the case of a record) is still deleted."""
     if not policy.may_restore(actor):
@@ -242,20 +241,20 @@ def restore(*, actor: Staff, obj: models.Model, reason: str = "", request=None) 
     return dict(counts)
 
 
-def soft_delete_person(*, actor: Staff, person, reason: str, request=None) -> dict[str, int]:
+def soft_delete_person(*, actor: Actor, person, reason: str, request=None) -> dict[str, int]:
     """Delete a person with their cases and support records (restorable by a director)."""
     return soft_delete(actor=actor, obj=person, reason=reason, request=request)
 
 
-def restore_person(*, actor: Staff, person, reason: str = "", request=None) -> dict[str, int]:
+def restore_person(*, actor: Actor, person, reason: str = "", request=None) -> dict[str, int]:
     return restore(actor=actor, obj=person, reason=reason, request=request)
 
 
-def soft_delete_case(*, actor: Staff, case, reason: str, request=None) -> dict[str, int]:
+def soft_delete_case(*, actor: Actor, case, reason: str, request=None) -> dict[str, int]:
     return soft_delete(actor=actor, obj=case, reason=reason, request=request)
 
 
-def restore_case(*, actor: Staff, case, reason: str = "", request=None) -> dict[str, int]:
+def restore_case(*, actor: Actor, case, reason: str = "", request=None) -> dict[str, int]:
     return restore(actor=actor, obj=case, reason=reason, request=request)
 
 

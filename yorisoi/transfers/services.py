@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Center, Staff
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Case, CaseKind, ReferralSource
 from yorisoi.disclosure import services as disclosure_services
 from yorisoi.disclosure.models import Basis, DisclosureRecord, ObtainedHow
@@ -31,6 +30,7 @@ from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.records import services as record_services
 from yorisoi.records.models import ActivityKind
+from yorisoi.workflow import services as case_services
 
 from . import package, selectors
 from .models import OTHER_CENTER_KIND, Transfer, TransferStatus, TransferTarget

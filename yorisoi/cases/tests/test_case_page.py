@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from yorisoi.cases import services
 from yorisoi.cases.models import CaseFlag, Phase
 from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy.models import AccessAction, AccessLog
 from yorisoi.records.tests.factories import ActivityFactory
+from yorisoi.workflow import services
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from yorisoi.cases import services
 from yorisoi.cases.models import PHASE_MOVES, Case, Phase, PhaseTransition
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.planning.models import ApprovalStatus, ClosureRequest
+from yorisoi.workflow import services
 
 pytestmark = pytest.mark.django_db
 

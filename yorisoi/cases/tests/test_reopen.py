@@ -7,12 +7,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from yorisoi.cases import services
 from yorisoi.cases.models import Case, CaseFlag, Phase, PhaseTransition, Urgency
 from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.records.models import Activity
 from yorisoi.records.tests.factories import ActivityFactory
+from yorisoi.workflow import services
 
 pytestmark = pytest.mark.django_db
 

@@ -129,7 +129,7 @@ def test_the_ledger_query_count_stays_constant(worker, worker_client, person, ci
 def test_the_ledger_offers_its_export_through_the_export_control(auditor_client, worker_client):
     """The ledger leaves yorisoi only through a request a director approves (privacy/tests/test_exports.py)."""
     page = auditor_client.get(reverse("disclosure:ledger"), {"basis": "consent"}).content.decode()
-    assert f'{reverse("privacy:export_create")}?target=disclosure_ledger&amp;basis=consent' in page
+    assert f'{reverse("reports:export_create")}?target=disclosure_ledger&amp;basis=consent' in page
     assert "target=disclosure_ledger" not in worker_client.get(reverse("disclosure:ledger")).content.decode()
 
 

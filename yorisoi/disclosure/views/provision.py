@@ -1,5 +1,5 @@
 """Providing information (情報提供), the provision record and its document, the ledger. The ledger leaves yorisoi
-through the export control of the privacy app (privacy:export_create, target disclosure_ledger)."""
+through the export control of the privacy app (reports:export_create, target disclosure_ledger)."""
 
 from __future__ import annotations
 

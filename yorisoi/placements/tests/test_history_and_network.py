@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from yorisoi.accounts.models import Center
 from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.network import network
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.tests.factories import OrganizationFactory, OutreachFactory, kind
 from yorisoi.people.tests.factories import PersonFactory
-from yorisoi.placements import history, network, selectors
+from yorisoi.placements import history, selectors
 from yorisoi.placements.tests.factories import (
     ConnectionFactory,
     InquiryFactory,
@@ -153,7 +154,7 @@ def test_a_name_inside_a_longer_name_does_not_match_twice(center):
 def test_the_network_page_draws_svg_and_the_same_data_as_a_table(worker_client, worker, center, case):
     home = residence(center=center, name="テストホームみどり")
     PlacementFactory(case=case, organization=home, entered_on=dt.date(2026, 3, 1))
-    body = worker_client.get(reverse("placements:network") + "?date_from=2026-01-01&date_to=2026-12-31").content
+    body = worker_client.get(reverse("network:map") + "?date_from=2026-01-01&date_to=2026-12-31").content
     body = body.decode()
     assert '<svg class="network-svg"' in body and 'role="img"' in body
     assert body.count("テストホームみどり") >= 3  # dot title, label or number, and table
@@ -161,6 +162,6 @@ def test_the_network_page_draws_svg_and_the_same_data_as_a_table(worker_client, 
 
 
 def test_a_network_period_ending_before_it_starts_is_refused(worker_client):
-    response = worker_client.get(reverse("placements:network") + "?date_from=2026-12-01&date_to=2026-01-01")
+    response = worker_client.get(reverse("network:map") + "?date_from=2026-12-01&date_to=2026-01-01")
     assert response.status_code == 200
     assert "期間の終わりは始まりより後の日付にしてください。" in response.content.decode()

@@ -340,7 +340,7 @@ def test_the_vacancy_search_answers_htmx_with_the_results_only(worker_client, ho
 def test_refusal_summary_and_network_pages_open(worker_client, auditor_client, rows):
     for client in (worker_client, auditor_client):
         assert client.get(reverse("placements:refusals")).status_code == 200
-        response = client.get(reverse("placements:network"))
+        response = client.get(reverse("network:map"))
         assert response.status_code == 200
         assert "<svg" in response.content.decode()
 

@@ -104,7 +104,7 @@ def test_refusal_summary_and_network_query_counts_are_constant(center, worker, w
             ConnectionFactory(case=case)
 
     add(1, 0)
-    urls = [reverse("placements:refusals"), reverse("placements:network")]
+    urls = [reverse("placements:refusals"), reverse("network:map")]
     ones = [_queries(worker_client, url) for url in urls]
     add(49, 1)
     assert [_queries(worker_client, url) for url in urls] == ones

@@ -11,10 +11,10 @@ from .case_pages import (
     placement_edit,
     placement_exit,
 )
-from .network_pages import network, organization_page, refusal_summary, vacancy_report, vacancy_search
+from .network_pages import organization_page, refusal_summary, vacancy_report, vacancy_search
 
 __all__ = [
     "case_section", "connection_create", "connection_edit", "connection_status", "inquiry_create", "inquiry_edit",
-    "network", "organization_page", "placement_create", "placement_edit", "placement_exit", "refusal_summary",
+    "organization_page", "placement_create", "placement_edit", "placement_exit", "refusal_summary",
     "vacancy_report", "vacancy_search",
 ]

@@ -14,15 +14,13 @@ from django.utils import timezone
 
 from yorisoi.common.eras import format_era
 from yorisoi.partners import selectors as partner_selectors
-from yorisoi.partners.models import KindGroup
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 
-from .. import network as network_map
 from .. import selectors, services, vacancy
-from ..forms import NetworkForm, VacancyReportForm, VacancySearchForm, add_service_errors
+from ..forms import VacancyReportForm, VacancySearchForm, add_service_errors
 from ..models import JUSTICE_REFUSAL_REASONS
 from ._common import _int_or_none
 
@@ -147,21 +145,3 @@ def refusal_summary(request):
 
 
 # --- network map ---------------------------------------------------------------------------------------------
-
-
-@rule("staff")
-def network(request):
-    start, end = NetworkForm.default_period()
-    submitted = "date_from" in request.GET
-    form = NetworkForm(request.GET if submitted else {"date_from": format_era(start), "date_to": format_era(end)})
-    result = None
-    if form.is_valid():
-        data = form.cleaned_data
-        result = network_map.build(user=request.user, date_from=data["date_from"], date_to=data["date_to"],
-                                   group=data["group"], show_all=data["show_all"])
-    return render(request, "placements/network.html", {
-        "nav": "partners", "form": form, "network": result, "sources": network_map.SOURCES,
-        "directory_access": partner_selectors.directory_access(request.user),
-        "contact_sources": network_map.CONTACT_SOURCES,
-        "groups": KindGroup.choices,
-    })

@@ -1,7 +1,7 @@
 """決裁: submit a plan version or a closure request, approve or return it, withdraw it; 決裁代行 delegations.
 
 The approver is the director or a delegated deputy of the same center, and never the submitter.
-Approving a closure request closes the case (cases.services.change_case_phase) in the same transaction.
+Approving a closure request closes the case (workflow.services.change_case_phase) in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Role, Staff
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Case
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
+from yorisoi.workflow import services as case_services
 
 from .. import rules
 from ..models import (

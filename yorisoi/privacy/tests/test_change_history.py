@@ -3,7 +3,6 @@ services of each app, inside and outside a request."""
 
 import pytest
 
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Phase
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people import services as people_services
@@ -11,6 +10,7 @@ from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy import services
 from yorisoi.records import services as record_services
 from yorisoi.records.tests.factories import ActivityFactory
+from yorisoi.workflow import services as case_services
 
 pytestmark = pytest.mark.django_db
 

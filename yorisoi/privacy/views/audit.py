@@ -18,6 +18,7 @@ from ..audit import log_access
 from ..forms import AuditFilterForm, ReasonForm
 from ..models import AccessAction
 from ..policy import BreakGlassRequired, rule
+from ..roles import subject_model
 
 PAGE_SIZE = 50
 
@@ -86,8 +87,7 @@ def audit(request):
 
 
 def _person_in_center(request, pk):
-    from yorisoi.people.models import Person
-
+    Person = subject_model("person")
     person = Person.objects.filter(pk=pk, center_id=request.user.center_id, deleted_at__isnull=True).first()
     if person is None:
         raise Http404("対象者が見つかりません。")
@@ -115,9 +115,7 @@ def person_access(request, pk: int):
 
 
 def _break_glass_target(user, kind: str, pk: int):
-    from yorisoi.cases.models import Case
-    from yorisoi.people.models import Person
-
+    Case, Person = subject_model("case"), subject_model("person")
     model = {"case": Case, "person": Person}.get(kind)
     if model is None:
         return None
@@ -146,8 +144,7 @@ def _in_charge(target, kind: str) -> list:
     """Who to ask instead: the staff in charge of the case, or of the person's open cases."""
     if kind == "case":
         return [s for s in (target.main_staff, target.sub_staff) if s is not None]
-    from yorisoi.cases.models import Case
-
+    Case = subject_model("case")
     staff = []
     for case in Case.objects.filter(person=target, deleted_at__isnull=True).select_related("main_staff", "sub_staff"):
         staff += [s for s in (case.main_staff, case.sub_staff) if s is not None and s not in staff]

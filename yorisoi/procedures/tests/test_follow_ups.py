@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Phase
 from yorisoi.partners.tests.factories import OrganizationFactory
 from yorisoi.procedures import services
@@ -17,6 +16,7 @@ from yorisoi.procedures.models import FollowUp, FollowUpStatus, FollowUpTarget
 from yorisoi.procedures.selectors import follow_ups_due
 from yorisoi.procedures.tests.factories import FollowUpFactory
 from yorisoi.records.models import Activity
+from yorisoi.workflow import services as case_services
 
 pytestmark = pytest.mark.django_db
 

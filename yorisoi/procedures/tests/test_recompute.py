@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from yorisoi.cases import services as case_services
 from yorisoi.cases.models import CaseKind
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.procedures import services
 from yorisoi.procedures.models import CaseProcedure, ProcedureStatus
+from yorisoi.workflow import services as case_services
 
 pytestmark = pytest.mark.django_db
 

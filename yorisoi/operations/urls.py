@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "operations"
+urlpatterns = [
+    # retention periods and anonymisation
+    path("retention/", views.retention, name="retention"),
+]

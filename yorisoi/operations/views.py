@@ -1,0 +1,72 @@
+"""保存期間: the center's retention periods per kind of record (directors change them, auditors read them), what
+the next run of `manage.py anonymise_expired` would anonymise, and what earlier runs did."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
+from django.shortcuts import redirect, render
+
+from yorisoi.privacy import policy
+from yorisoi.privacy.audit import log_access
+from yorisoi.privacy.models import AccessAction, Anonymisation, RetentionRule
+from yorisoi.privacy.policy import rule
+
+from .forms import RetentionForm
+from .retention import anonymise
+from .retention.kinds import KINDS
+from .retention.rules import rules_for, set_retention_rules
+
+HISTORY_LIMIT = 20
+
+
+def _preview(center_id: int) -> dict:
+    """What a run today would do in this center: persons per kind, and names kept for a provision record."""
+    plan = anonymise.plan(center_ids=[center_id])
+    per_kind = {kind.code: sum(1 for item in plan.people if kind.code in item.kinds) for kind in KINDS}
+    return {"today": plan.today, "persons": sum(1 for item in plan.people if item.kinds),
+            "held": sum(1 for item in plan.people if item.held), "per_kind": per_kind}
+
+
+@rule("staff")
+def retention(request):
+    user = request.user
+    if not policy.may_view_retention(user):
+        log_access(request=request, action=AccessAction.DENIED, section="retention")
+        raise PermissionDenied
+    can_edit = policy.may_manage_retention(user)
+    years = rules_for(user.center_id)
+    form = RetentionForm(request.POST if request.method == "POST" else None, years=years)
+    if request.method == "POST":
+        if not can_edit:
+            log_access(request=request, action=AccessAction.DENIED, section="retention", detail="保存期間の変更")
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                changed = set_retention_rules(actor=user, years={k.code: form.cleaned_data[k.code] for k in KINDS},
+                                              request=request)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"保存期間を変更しました（{len(changed)}件）。" if changed
+                                 else "変更はありませんでした。")
+                return redirect("operations:retention")
+    preview = _preview(user.center_id)
+    rows = [{"kind": kind, "years": years[kind.code], "field": form[kind.code], "due": preview["per_kind"][kind.code],
+             "minimum": kind.min_years()} for kind in KINDS]
+    runs = (Anonymisation.objects.filter(center_id=user.center_id).values("kind")
+            .annotate(persons=Count("person_id", distinct=True), last=Max("done_at")).order_by("kind"))
+    done = {row["kind"]: row for row in runs}
+    for row in rows:
+        row["done"] = done.get(row["kind"].code)
+    changes = (RetentionRule.history.filter(center_id=user.center_id).select_related("history_user")
+               .order_by("-history_date")[:HISTORY_LIMIT])
+    labels = {kind.code: kind.label for kind in KINDS}
+    for change in changes:
+        change.kind_label = labels.get(change.kind, change.kind)
+    log_access(request=request, action=AccessAction.VIEW, section="retention")
+    return render(request, "privacy/retention.html", {
+        "nav": "audit", "form": form, "rows": rows, "can_edit": can_edit, "preview": preview,
+        "changes": changes})
