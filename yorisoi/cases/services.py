@@ -69,15 +69,13 @@ def next_case_number(center_id: int, year: int) -> str:
 
 
 def _check_staff(actor: Staff, *staff: Staff | None) -> None:
-    for member in staff:
-        if member is not None and member.center_id != actor.center_id:
-            raise PermissionDenied
+    policy.require_same_center(actor, *staff)
 
 
 @transaction.atomic
 def open_case(*, actor: Staff, person: Model, request=None, **values) -> Case:
-    if not policy.may_open_case(actor) or person.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "open_case")
+    policy.require(actor, "view", person)
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
     case = Case(center_id=actor.center_id, person=person, created_by=actor, updated_by=actor,
                 phase=Phase.INTAKE, **values)
@@ -103,8 +101,8 @@ def reopen_case(*, actor: Staff, closed_case: Case, reason: str, request=None) -
     keeps the main/sub staff when they still work at the center (else the actor is main staff).
     A case is reopened once; to support the person again later, reopen the newest case.
     """
-    if not policy.may_open_case(actor) or closed_case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "open_case")
+    policy.require(actor, "view", closed_case)
     old = Case._base_manager.select_for_update().get(pk=closed_case.pk)
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
@@ -145,8 +143,7 @@ def reopen_case(*, actor: Staff, closed_case: Case, reason: str, request=None) -
 
 @transaction.atomic
 def update_case(*, actor: Staff, case: Case, expected_version: int, request=None, **values) -> Case:
-    if not policy.access_for(actor).can_edit or case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "edit", case)
     if set(values) - set(CASE_FIELDS):
         raise PermissionDenied
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
@@ -175,8 +172,7 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
     closure_summary) so a view can show them beside the field.
     A stale `expected_version` raises StaleEditError before anything else is checked.
     """
-    if not policy.access_for(actor).can_change_phase or case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "change_phase", case)
     current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
     errors: dict[str, str] = {}
     if to_phase not in PHASE_MOVES[current.phase]:
@@ -224,8 +220,7 @@ def _is_approved_closure_of(closure_request, case: Case) -> bool:
 @transaction.atomic
 def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = "",
                   exclude_from_statistics: bool = False, request=None) -> CaseFlag:
-    if not policy.access_for(actor).can_edit or case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "edit", case)
     label = label.strip()
     if CaseFlag.objects.filter(case=case, label=label, active=True).exists():
         raise ValidationError({"label": "同じ注意事項がすでに登録されています。"})
@@ -241,8 +236,7 @@ def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = ""
 
 @transaction.atomic
 def set_case_flag_active(*, actor: Staff, flag: CaseFlag, active: bool, request=None) -> CaseFlag:
-    if not policy.access_for(actor).can_edit or flag.case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "edit", flag.case)
     if active and CaseFlag.objects.filter(case_id=flag.case_id, label=flag.label, active=True).exclude(
             pk=flag.pk).exists():
         raise ValidationError({"label": "同じ注意事項がすでに有効になっています。"})

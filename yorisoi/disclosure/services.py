@@ -45,13 +45,11 @@ def _require(allowed: bool) -> None:
 
 def _require_person(actor: Staff, person) -> None:
     """The person belongs to the actor's center and is one the actor may open."""
-    if person.center_id != actor.center_id or not policy.persons_for(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied
+    policy.require(actor, "view", person)
 
 
 def _same_center(actor: Staff, *objs) -> None:
-    if any(obj is not None and obj.center_id != actor.center_id for obj in objs):
-        raise PermissionDenied
+    policy.require_same_center(actor, *objs)
 
 
 # --- consent wording -------------------------------------------------------------------------------------

@@ -67,19 +67,17 @@ def source_for_organization(organization: Organization | None) -> str:
 
 
 def _check_organization(actor: Staff, organization: Organization | None) -> None:
-    if organization is not None and organization.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, organization)
 
 
 def _check_staff(actor: Staff, staff: Staff | None) -> None:
-    if staff is not None and staff.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, staff)
 
 
 def _check_person(actor: Staff, person: Person | None) -> None:
     """A linked person must be one the actor may open (their center; in ASSIGNED mode their own)."""
-    if person is not None and not policy.persons_for(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied
+    if person is not None:
+        policy.require(actor, "view", person)
 
 
 # --- the phone referral -----------------------------------------------------------------------------------

@@ -49,8 +49,7 @@ def _normalise(person: Person) -> None:
 
 @transaction.atomic
 def register_person(*, actor: Staff, request=None, **values) -> Person:
-    if not policy.may_create_person(actor):
-        raise PermissionDenied
+    policy.require(actor, "create_person")
     unknown = set(values) - set(editable_fields(actor))
     if unknown:
         raise PermissionDenied
@@ -68,8 +67,7 @@ def register_person(*, actor: Staff, request=None, **values) -> Person:
 def update_person(*, actor: Staff, person: Person, expected_version: int, request=None,
                   change_reason: str = "", **values) -> Person:
     """Save the face sheet if nobody saved since `expected_version`; else StaleEditError."""
-    if not policy.access_for(actor).can_edit or person.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "edit", person)
     if set(values) - set(editable_fields(actor)):
         raise PermissionDenied
     current = lock_for_edit(Person, pk=person.pk, expected_version=expected_version)
@@ -110,10 +108,7 @@ _SUB_RECORDS = {
 
 def _require_person_edit(actor: Staff, person: Person) -> None:
     """Same rule as the face sheet: a user who may edit, and a person the user may reach at all."""
-    if not policy.access_for(actor).can_edit or person.center_id != actor.center_id:
-        raise PermissionDenied
-    if not policy.persons_for(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied
+    policy.require(actor, "edit", person)
 
 
 def _add_item(model, *, actor: Staff, person: Person, request, values: dict):

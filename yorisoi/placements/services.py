@@ -66,7 +66,7 @@ def _require(allowed: bool) -> None:
 
 
 def _check_case(actor: Staff, case: Case) -> None:
-    _require(policy.access_for(actor).can_edit and case.center_id == actor.center_id and case.deleted_at is None)
+    policy.require(actor, "edit", case)
 
 
 def _check_fields(values: dict, allowed: list[str]) -> None:
@@ -83,8 +83,7 @@ def _check_narratives(actor: Staff, values: dict) -> None:
 
 
 def _check_organization(actor: Staff, organization: Organization | None) -> None:
-    if organization is not None and organization.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, organization)
 
 
 def _check_contact(actor: Staff, contact: OrganizationContact | None, organization: Organization | None) -> None:
@@ -97,8 +96,7 @@ def _check_contact(actor: Staff, contact: OrganizationContact | None, organizati
 
 
 def _check_staff(actor: Staff, staff: Staff | None) -> None:
-    if staff is not None and staff.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, staff)
 
 
 def _strip(values: dict, names: set[str]) -> None:

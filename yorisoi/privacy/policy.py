@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from .audit import log_access
 from .models import AccessAction
-from .roles import Actor, CaseVisibility, Role, subject_model
+from .roles import SUBJECT_MODELS, Actor, CaseVisibility, Role, subject_model
 
 # --- marking views ------------------------------------------------------------------------------
 
@@ -353,6 +353,76 @@ def get_activity_or_404(request, pk, action: str = "view"):
     return activity, access
 
 
+# --- what a service checks first -----------------------------------------------------------------------
+
+# Rights of `access_for` by the action a service names; other actions are the named rules below.
+_RIGHTS = {
+    "view": "can_view", "edit": "can_edit", "print": "can_print", "add_record": "can_add_records",
+    "change_phase": "can_change_phase", "history": "can_view_history", "see_narrative": "can_see_narrative",
+    "see_justice": "can_see_justice", "see_health": "can_see_health",
+}
+
+
+def _center_of(obj) -> int | None:
+    """The center an object belongs to: its own, or that of the case or person it hangs on."""
+    for holder in (obj, getattr(obj, "case", None), getattr(obj, "person", None)):
+        center_id = getattr(holder, "center_id", None) if holder is not None else None
+        if center_id is not None:
+            return center_id
+    return None
+
+
+def may_reach(user: Actor, obj) -> bool:
+    """`obj` is one the user may open, by the same rules as the pages: of the user's center; in ASSIGNED mode a
+    case, person or support record the worker is assigned to or opened by break-the-glass — and anything
+    attached to a case or a person (a procedure, a placement, a plan…) only when that case or person is."""
+    if not user.is_authenticated or user.center_id is None or obj is None:
+        return False
+    if _center_of(obj) != user.center_id:
+        return False
+    if getattr(obj, "deleted_at", None) is not None:
+        return False
+    if not _restricted_to_assignments(user):
+        return True
+    label = obj._meta.label
+    if label == SUBJECT_MODELS["case"]:
+        return cases_for(user).filter(pk=obj.pk).exists()
+    if label == SUBJECT_MODELS["person"]:
+        return persons_for(user).filter(pk=obj.pk).exists()
+    if label == SUBJECT_MODELS["activity"]:
+        return activities_for(user).filter(pk=obj.pk).exists()
+    if getattr(obj, "case_id", None) is not None:
+        return cases_for(user).filter(pk=obj.case_id).exists()
+    if getattr(obj, "person_id", None) is not None:
+        return persons_for(user).filter(pk=obj.person_id).exists()
+    return True
+
+
+def require(actor: Actor, action: str, obj=None) -> None:
+    """Raise PermissionDenied unless `actor` may do `action` (to `obj`, when given).
+
+    Every writing service calls this first, so a command, an import or another service is held to the same
+    center, role, assignment (ASSIGNED mode) and break-the-glass rules as the pages. `action` is a right of
+    `Access` ("edit", "add_record", "change_phase", "see_narrative"…) or a named rule ("open_case",
+    "create_person", "delete").
+    """
+    if action in _RIGHTS:
+        allowed = getattr(access_for(actor), _RIGHTS[action])
+    elif action in _NAMED_RULES:
+        allowed = _NAMED_RULES[action](actor)
+    else:
+        raise ValueError(f"unknown action {action}")
+    if not allowed or (obj is not None and not may_reach(actor, obj)):
+        raise PermissionDenied
+
+
+def require_same_center(actor: Actor, *objs) -> None:
+    """Things a write refers to (an organization, a contact, a colleague) are of the actor's center."""
+    for obj in objs:
+        if obj is not None and _center_of(obj) != actor.center_id:
+            raise PermissionDenied
+
+
 def may_create_person(user: Actor) -> bool:
     return access_for(user).can_edit
 
@@ -445,3 +515,10 @@ def may_view_retention(user: Actor) -> bool:
 def may_manage_center(user: Actor) -> bool:
     """センターの設定 (name, phone, who sees which cases): directors of the center."""
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
+_NAMED_RULES = {
+    "open_case": may_open_case,
+    "create_person": may_create_person,
+    "delete": may_delete,
+}

@@ -19,8 +19,7 @@ ACTIVITY_FIELDS = ["occurred_at", "kind", "counterpart", "narrative", "minutes"]
 
 @transaction.atomic
 def add_activity(*, actor: Staff, case: Case, request=None, **values) -> Activity:
-    if not policy.access_for(actor).can_add_records or case.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "add_record", case)
     if set(values) - set(ACTIVITY_FIELDS):
         raise PermissionDenied
     activity = Activity(center_id=case.center_id, case=case, person_id=case.person_id, author=actor,
@@ -37,8 +36,7 @@ def add_activity(*, actor: Staff, case: Case, request=None, **values) -> Activit
 def correct_activity(*, actor: Staff, activity: Activity, expected_version: int, change_reason: str = "",
                      request=None, **values) -> Activity:
     """A correction: the earlier text stays in the history table with who changed it and why."""
-    if not policy.access_for(actor).can_add_records or activity.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require(actor, "add_record", activity)
     if set(values) - set(ACTIVITY_FIELDS):
         raise PermissionDenied
     current = lock_for_edit(Activity, pk=activity.pk, expected_version=expected_version)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from yorisoi.common.concurrency import FieldChange, display_value
+from yorisoi.privacy import policy
 
 from .. import rules
 
 
 def check_writer(actor, case) -> None:
-    if not rules.may_write(actor) or case.center_id != actor.center_id:
+    if not rules.may_write(actor):
         raise PermissionDenied
+    policy.require(actor, "edit", case)
 
 
 def check_same_center(actor, *objects) -> None:
-    for obj in objects:
-        if obj is not None and getattr(obj, "center_id", None) != actor.center_id:
-            raise PermissionDenied
+    policy.require_same_center(actor, *objects)
 
 
 def child_changes(*, history, parent_filter: dict, version_field: str, since: int, fields: list[str],

@@ -8,10 +8,9 @@ from yorisoi.accounts.models import Role, Staff
 from yorisoi.privacy import policy
 
 
-def require_case_right(actor: Staff, case, right: str = "can_edit") -> None:
-    """The actor's role gives `right` (an Access attribute) and the case is of the actor's center."""
-    if case.center_id != actor.center_id or not getattr(policy.access_for(actor), right):
-        raise PermissionDenied
+def require_case_right(actor: Staff, case, action: str = "edit") -> None:
+    """The actor may do `action` (a policy action: "edit", "add_record"…) to the case (policy.require)."""
+    policy.require(actor, action, case)
 
 
 def may_manage_catalogue(actor: Staff) -> bool:

@@ -118,7 +118,7 @@ def complete_follow_up_with_record(*, actor: Staff, follow_up: FollowUp, expecte
     """記録して完了: write the support record of the contact (records.services.add_activity) and mark the
     follow-up done with a link to it, in one transaction (both or neither)."""
     case = follow_up.case
-    require_case_right(actor, case, "can_add_records")
+    require_case_right(actor, case, "add_record")
     current = lock_for_edit(FollowUp, pk=follow_up.pk, expected_version=expected_version)
     if current.status != FollowUpStatus.SCHEDULED:
         raise ValidationError("このフォローアップは予定ではありません（完了済みまたは中止）。")

@@ -138,8 +138,8 @@ def extend_protection(*, actor: Staff, protection: UrgentProtection, expected_ve
     """An extension needs its own written application and a reason; the end moves by the extension period
     (conf), never beyond the guidance limit. The reason is support judgement: workers and directors only."""
     case = protection.case
-    require_case_right(actor, case, "can_edit")
-    require_case_right(actor, case, "can_see_narrative")
+    require_case_right(actor, case, "edit")
+    require_case_right(actor, case, "see_narrative")
     current = lock_for_edit(UrgentProtection, pk=protection.pk, expected_version=expected_version)
     errors: dict[str, str] = {}
     if current.status != ProtectionStatus.ACTIVE or current.end_date is None:
