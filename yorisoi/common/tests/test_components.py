@@ -22,13 +22,13 @@ def test_tabs_mark_only_the_current_tab_and_keep_their_order():
     html = _render(
         '{% tabs "監査のメニュー" current=tab %}'
         '{% tab "audit" "privacy:audit" %}アクセスログ{% endtab %}'
-        '{% tab "exports" "privacy:exports" %}エクスポート申請{% endtab %}'
+        '{% tab "exports" "reports:exports" %}エクスポート申請{% endtab %}'
         "{% endtabs %}",
         tab="exports",
     )
     assert '<nav class="tabs no-print" aria-label="監査のメニュー">' in html
     assert '<a class="tabs-item" href="/privacy/audit/">アクセスログ</a>' in html
-    assert '<a class="tabs-item" href="/privacy/exports/" aria-current="page">エクスポート申請</a>' in html
+    assert '<a class="tabs-item" href="/reports/exports/" aria-current="page">エクスポート申請</a>' in html
     assert html.count('aria-current="page"') == 1
     assert html.index("アクセスログ") < html.index("エクスポート申請")
 
