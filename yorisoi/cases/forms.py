@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.privacy import policy
 
@@ -38,7 +37,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 def _staff_queryset(user, current: Case | None = None):
     """Directors and workers of the user's center; a case keeps its present staff even if they left."""
-    qs = policy.staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+    qs = policy.areas.case_staff_for(user)
     if current is not None:
         keep = [pk for pk in (current.main_staff_id, current.sub_staff_id) if pk]
         if keep:

@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.privacy import policy
 
 from .models import OPEN_PHASES, Case, CaseFlag, Phase, PhaseTransition
@@ -122,6 +121,6 @@ def staff_workload(*, user) -> QuerySet:
                .values("n"))
         return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
-    return (policy.staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+    return (policy.areas.case_staff_for(user)
             .annotate(open_main=count_where("main_staff"), open_sub=count_where("sub_staff"))
             .order_by("-open_main", "role", "id"))

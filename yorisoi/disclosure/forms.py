@@ -61,7 +61,7 @@ class ConsentRecordForm(forms.Form):
         self.fields["template"].queryset = selectors.templates_for(user).order_by("-version")
         self.fields["agency_kinds"].queryset = kinds_for(user, active_only=True)
         self.fields["agency_kinds"].label_from_instance = lambda k: k.label
-        self.fields["taken_by"].queryset = policy.staff_for(user).filter(role__in=["director", "worker"])
+        self.fields["taken_by"].queryset = policy.areas.case_staff_for(user)
         self.fields["file"].label = _attachment_label("スキャンした同意書")
         if not self.is_bound:
             self.fields["taken_by"].initial = user.pk
@@ -224,7 +224,7 @@ class ReceiptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = organizations_for(user).select_related("kind").order_by(
             "name_kana", "name", "id")
-        self.fields["staff"].queryset = policy.staff_for(user).filter(role__in=["director", "worker"])
+        self.fields["staff"].queryset = policy.areas.case_staff_for(user)
         if not self.is_bound:
             self.fields["staff"].initial = user.pk
             self.fields["received_on"].initial = timezone.localdate()

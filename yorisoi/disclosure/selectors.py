@@ -11,10 +11,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.common.kana import name_search_key
 from yorisoi.partners.models import OrganizationKind
 from yorisoi.privacy import policy
+from yorisoi.privacy.policy import areas
 
 from . import conf
 from .models import (
@@ -33,8 +33,7 @@ def _center_id(user):
     return user.center_id if user.is_authenticated else None
 
 
-def _center_wide(user) -> bool:
-    return user.role in (Role.DIRECTOR, Role.AUDITOR)
+_center_wide = areas.sees_whole_ledger
 
 
 # --- consent ----------------------------------------------------------------------------------------

@@ -21,12 +21,12 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.cases.models import OPEN_PHASES, Phase
 from yorisoi.people.models import CertificateKind, DisabilityCertificate
 from yorisoi.planning.models import ActionStatus, ApprovalStatus, ClosureRequest, PlanAction, SupportPlan
 from yorisoi.planning.rules import may_approve
 from yorisoi.privacy import policy
+from yorisoi.privacy.policy import areas
 from yorisoi.procedures import conf as procedure_conf
 from yorisoi.procedures import selectors as procedure_selectors
 from yorisoi.procedures.models import ProtectionStatus, UrgentProtection
@@ -111,16 +111,16 @@ class Item:
 def kinds_for(user) -> tuple[str, ...]:
     if not user.is_authenticated or user.center_id is None:
         return ()
-    if user.role == Role.CLERK:
+    if areas.sees_clerical_items_only(user):
         return CLERK_KINDS
     kinds = CASE_KINDS
-    if user.role in (Role.DIRECTOR, Role.AUDITOR) and agreements_expiring is not None:
+    if areas.sees_agreements(user) and agreements_expiring is not None:
         kinds += ("agreement",)
     return kinds
 
 
 def shows_approvals(user) -> bool:
-    return user.is_authenticated and user.center_id is not None and user.role in (Role.DIRECTOR, Role.WORKER)
+    return areas.has_own_cases(user)
 
 
 # --- one query per kind ------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.cases.forms import BLANK, StaffChoiceField
 from yorisoi.cases.models import CaseKind, ReferralSource, Urgency
 from yorisoi.common.forms import (
@@ -37,7 +36,7 @@ def _name_check_attrs() -> dict:
 
 
 def _staff_queryset(user):
-    return policy.staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+    return policy.areas.case_staff_for(user)
 
 
 class OrganizationPickMixin(forms.Form):

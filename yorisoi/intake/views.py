@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.utils import timezone
 from yorisoi.cases.forms import add_service_errors, typed_with_version
 from yorisoi.common.concurrency import StaleEditError
 from yorisoi.common.eras import fiscal_year
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
@@ -34,9 +35,7 @@ PER_PAGE = 50
 
 def _require(request, allowed: bool, section: str) -> None:
     """403 for a role without the right, logged as DENIED like the policy's own refusals."""
-    if not allowed:
-        log_access(request=request, action=AccessAction.DENIED, section=section)
-        raise PermissionDenied
+    policy.deny_unless(request, allowed, section=section)
 
 
 def _page(request, template: str, context: dict, *, status: int = 200):

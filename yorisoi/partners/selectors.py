@@ -32,41 +32,16 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.common.kana import name_search_key
+from yorisoi.privacy.policy import areas
 
 from .models import Organization, OrganizationContact, OrganizationKind, Outreach
 
 # --- who may do what in the directory ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DirectoryAccess:
-    can_view: bool = False
-    can_edit_directory: bool = False  # organizations and their contacts (clerks keep the directory)
-    can_edit_outreach: bool = False
-    can_manage_kinds: bool = False
-    can_import: bool = False
-    can_export: bool = False
-
-
-def directory_access(user) -> DirectoryAccess:
-    """Role rights on the partner directory inside the user's own center.
-
-    Directors and workers write everything; clerks write organizations and contacts (they keep the
-    directory) but not outreach; auditors read (and may export the directory, which is no client data)."""
-    if not user.is_authenticated or user.center_id is None:
-        return DirectoryAccess()
-    role = user.role
-    if role == Role.DIRECTOR:
-        return DirectoryAccess(True, True, True, True, True, True)
-    if role == Role.WORKER:
-        return DirectoryAccess(True, True, True, False, True, True)
-    if role == Role.CLERK:
-        return DirectoryAccess(True, True, False, False, True, True)
-    if role == Role.AUDITOR:
-        return DirectoryAccess(can_view=True, can_export=True)
-    return DirectoryAccess()
+DirectoryAccess = areas.DirectoryAccess  # the role rules live in the policy (privacy/policy/areas.py)
+directory_access = areas.directory_access
 
 
 # --- scoped querysets ---------------------------------------------------------------------------------

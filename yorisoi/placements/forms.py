@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
 from yorisoi.common.forms import EraDateField, LocalDateTimeField, VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.models import KindGroup
@@ -215,7 +214,7 @@ class InquiryForm(VersionedFormMixin, forms.Form):
         if org_id and str(org_id).isdigit():
             contacts = partner_selectors.contacts_for(user).filter(organization_id=org_id, ended_on__isnull=True)
         self.fields["answered_by_contact"].queryset = contacts
-        self.fields["staff"].queryset = policy.staff_for(user).exclude(role=Role.AUDITOR)
+        self.fields["staff"].queryset = policy.areas.acting_staff_for(user)
         reasons = [(c, label) for c, label in RefusalReason.choices
                    if access.can_see_justice or c not in JUSTICE_REFUSAL_REASONS]
         self.fields["refusal_reason"].choices = BLANK + reasons
@@ -254,7 +253,7 @@ class ConnectionForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, user, access, creating: bool, started: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = _organizations(user, self.initial.get("organization"))
-        self.fields["staff"].queryset = policy.staff_for(user).exclude(role=Role.AUDITOR)
+        self.fields["staff"].queryset = policy.areas.acting_staff_for(user)
         if creating:
             self.fields["version"].required = False
             self.fields["requested_on"].initial = timezone.localdate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
-from yorisoi.accounts.models import Role
 from yorisoi.cases.forms import BLANK, StaffChoiceField
 from yorisoi.cases.models import ClosureOutcome
 from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
@@ -29,7 +28,7 @@ from .services.plans import ActionInput
 
 
 def _writers(user, keep_pk: int | None = None):
-    qs = policy.staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+    qs = policy.areas.case_staff_for(user)
     if keep_pk:
         from yorisoi.accounts.models import Staff
 
@@ -264,7 +263,7 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (policy.staff_for(user).filter(role=Role.WORKER)
+        self.fields["staff"].queryset = (policy.areas.delegable_staff_for(user)
                                          .filter(approver_delegation__isnull=True))
         apply_japanese_required_messages(self)
 

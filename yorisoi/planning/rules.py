@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from yorisoi.privacy import policy
+from yorisoi.privacy.policy import Access, access_for, areas
 
-from yorisoi.accounts.models import Role
-from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction
-from yorisoi.privacy.policy import Access, access_for
-
-from .models import ApproverDelegation, AssessmentDomain, Sensitivity
+from .models import AssessmentDomain, Sensitivity
 
 
 @dataclass(frozen=True)
@@ -37,20 +33,8 @@ class PlanningAccess:
         return True
 
 
-def may_approve(user) -> bool:
-    """The director, or a staff member the director named 決裁代行 (same center, director or worker)."""
-    if not user.is_authenticated or user.center_id is None:
-        return False
-    if user.role == Role.DIRECTOR:
-        return True
-    if user.role != Role.WORKER:
-        return False
-    return ApproverDelegation.objects.filter(staff_id=user.pk, center_id=user.center_id).exists()
-
-
-def may_write(user) -> bool:
-    access = access_for(user)
-    return access.can_edit and access.can_see_narrative
+may_approve = areas.may_approve  # the director or a 決裁代行 (privacy/policy/areas.py)
+may_write = areas.may_write_plans
 
 
 def planning_access(user, access: Access | None = None) -> PlanningAccess:
@@ -64,9 +48,4 @@ def planning_access(user, access: Access | None = None) -> PlanningAccess:
     )
 
 
-def require(request, allowed: bool, *, obj, person_id: int | None, section: str, detail: str) -> None:
-    """Refuse with 403, writing a DENIED row first (failures are logged like the policy's own)."""
-    if not allowed:
-        log_access(request=request, action=AccessAction.DENIED, obj=obj, person_id=person_id, section=section,
-                   detail=detail)
-        raise PermissionDenied
+require = policy.deny_unless  # a page's refusal, logged (planning views call it as rules.require)

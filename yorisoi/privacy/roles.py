@@ -31,7 +31,8 @@ class CaseVisibility(models.TextChoices):
     ASSIGNED = "assigned", "担当職員と管理者だけが見られる"
 
 
-SUBJECT_MODELS = {"person": "people.Person", "case": "cases.Case", "activity": "records.Activity"}
+SUBJECT_MODELS = {"person": "people.Person", "case": "cases.Case", "activity": "records.Activity",
+                  "approver_delegation": "planning.ApproverDelegation"}
 
 
 def subject_model(kind: str) -> type[models.Model]:

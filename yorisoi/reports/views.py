@@ -4,15 +4,14 @@ download. The rules and the file live in privacy/exports; these views only ask a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from yorisoi.privacy import policy
-from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction, ExportRequest, ExportStatus, ExportTarget
+from yorisoi.privacy.models import ExportRequest, ExportStatus, ExportTarget
 from yorisoi.privacy.policy import rule
 
 from . import exports
@@ -22,8 +21,7 @@ PAGE_SIZE = 50
 
 
 def _deny(request, *, obj=None, detail: str = "") -> None:
-    log_access(request=request, action=AccessAction.DENIED, obj=obj, section=exports.SECTION, detail=detail)
-    raise PermissionDenied
+    policy.deny_unless(request, False, section=exports.SECTION, obj=obj, detail=detail)
 
 
 def _visible(request, pk: int) -> ExportRequest:

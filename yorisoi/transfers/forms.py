@@ -110,7 +110,7 @@ class AcceptForm(forms.Form):
             (NEW_PERSON, "新しい対象者として登録する（引継ぎ資料の項目で対象者情報を作成）"),
             *[(pk, f"登録済みの対象者に紐づける：{p.full_name}（{p.full_name_kana}）ID {p.pk}")
               for pk, p in self.candidates.items()]]
-        self.fields["main_staff"].queryset = policy.staff_for(user).filter(role__in=["director", "worker"])
+        self.fields["main_staff"].queryset = policy.areas.case_staff_for(user)
         if not self.is_bound:
             self.initial.update(initial_names)
             self.initial["person"] = next(iter(self.candidates), NEW_PERSON)

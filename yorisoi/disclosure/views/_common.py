@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
+from yorisoi.privacy.policy import areas
 
 from .. import items
 from ..rules import DisclosureAccess, disclosure_access
@@ -21,11 +22,7 @@ def context(request, **extra) -> dict:
     return {"nav": "disclosure", "rights": disclosure_access(request.user), **extra}
 
 
-def require(request, allowed: bool, *, section: str, obj=None, person_id: int | None = None) -> None:
-    """Refuse (403) and log the refusal when `allowed` is false."""
-    if not allowed:
-        log_access(request=request, action=AccessAction.DENIED, obj=obj, person_id=person_id, section=section)
-        raise PermissionDenied
+require = policy.deny_unless  # refuse (403) and log the refusal when `allowed` is false
 
 
 def rights(request) -> DisclosureAccess:
@@ -42,7 +39,7 @@ def person_visible(request, person_id: int) -> bool:
     """Directors and auditors see the whole center's ledger (including persons deleted since); workers the
     records of persons they may open."""
     user = request.user
-    if user.role in ("director", "auditor"):
+    if areas.sees_whole_ledger(user):
         return True
     return policy.persons_for(user).filter(pk=person_id).exists()
 

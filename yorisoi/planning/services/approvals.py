@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role, Staff
+from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
+from yorisoi.privacy.policy import areas
 from yorisoi.workflow import services as case_services
 
 from .. import rules
@@ -151,9 +153,10 @@ def withdraw(*, actor: Staff, subject: SupportPlan | ClosureRequest, request=Non
 
 @transaction.atomic
 def grant_delegation(*, actor: Staff, staff: Staff, note: str = "", request=None) -> ApproverDelegation:
-    if actor.role != Role.DIRECTOR or staff.center_id != actor.center_id:
+    if not areas.may_manage_delegations(actor):
         raise PermissionDenied
-    if staff.role != Role.WORKER or not staff.is_active:
+    policy.require_same_center(actor, staff)
+    if not areas.may_be_delegate(staff):
         raise ValidationError({"staff": "決裁代行に指定できるのは、在職中の相談員です。"})
     if ApproverDelegation.objects.filter(staff=staff).exists():
         raise ValidationError({"staff": f"{staff}さんはすでに決裁代行に指定されています。"})
@@ -168,8 +171,9 @@ def grant_delegation(*, actor: Staff, staff: Staff, note: str = "", request=None
 
 @transaction.atomic
 def revoke_delegation(*, actor: Staff, delegation: ApproverDelegation, request=None) -> None:
-    if actor.role != Role.DIRECTOR or delegation.center_id != actor.center_id:
+    if not areas.may_manage_delegations(actor):
         raise PermissionDenied
+    policy.require_same_center(actor, delegation)
     log_access(request=request, actor=actor, action=AccessAction.DELETE, obj=delegation, section="approver",
                detail=f"staff={delegation.staff_id}")
     delegation._history_user = actor

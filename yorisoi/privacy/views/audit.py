@@ -24,9 +24,7 @@ PAGE_SIZE = 50
 
 
 def _require(allowed: bool, request, *, section: str) -> None:
-    if not allowed:
-        log_access(request=request, action=AccessAction.DENIED, section=section)
-        raise PermissionDenied
+    policy.deny_unless(request, allowed, section=section)
 
 
 def _annotate(request, page, *, with_names: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from yorisoi.accounts.models import Role, Staff
+from yorisoi.accounts.models import Staff
 from yorisoi.privacy import policy
 
 
@@ -13,9 +13,7 @@ def require_case_right(actor: Staff, case, action: str = "edit") -> None:
     policy.require(actor, action, case)
 
 
-def may_manage_catalogue(actor: Staff) -> bool:
-    """The catalogue of procedure types and the templates: directors of the center."""
-    return actor.is_authenticated and actor.center_id is not None and actor.role == Role.DIRECTOR
+may_manage_catalogue = policy.areas.may_manage_catalogue  # directors of the center
 
 
 def require_catalogue_manager(actor: Staff) -> None:

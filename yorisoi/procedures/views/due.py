@@ -7,8 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role
-from yorisoi.privacy.policy import access_for, may_open_case, rule
+from yorisoi.privacy.policy import access_for, areas, may_open_case, rule
 
 from .. import selectors
 
@@ -20,7 +19,7 @@ def _mine(request) -> bool:
     value = request.GET.get("mine")
     if value in ("0", "1"):
         return value == "1" and may_open_case(request.user)
-    return request.user.role == Role.WORKER
+    return areas.works_own_cases(request.user)
 
 
 @rule("staff")

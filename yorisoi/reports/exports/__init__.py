@@ -27,10 +27,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role, Staff
+from yorisoi.accounts.models import Staff
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction, ExportFormat, ExportRequest, ExportStatus
+from yorisoi.privacy.policy import areas
 
 from . import files
 from .specs import SPECS, ExportSpec, Sheet, spec_for
@@ -55,7 +56,7 @@ def export_requests_for(user: Staff) -> QuerySet:
     if not user.is_authenticated or user.center_id is None:
         return ExportRequest.objects.none()
     qs = ExportRequest.objects.filter(center_id=user.center_id).select_related("requested_by", "decided_by")
-    if user.role not in (Role.DIRECTOR, Role.AUDITOR):
+    if not areas.sees_every_export_request(user):
         qs = qs.filter(requested_by=user)
     return qs.order_by("-requested_at", "-id")
 
@@ -63,8 +64,7 @@ def export_requests_for(user: Staff) -> QuerySet:
 # --- requesting and deciding ---------------------------------------------------------------------------
 
 
-def other_directors(actor: Staff) -> QuerySet:
-    return Staff.objects.filter(center_id=actor.center_id, role=Role.DIRECTOR, is_active=True).exclude(pk=actor.pk)
+other_directors = areas.other_directors
 
 
 def may_approve_own(actor: Staff) -> bool:

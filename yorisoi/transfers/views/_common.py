@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from yorisoi.disclosure.pdf import render_pdf
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
@@ -26,11 +27,7 @@ def context(request, **extra) -> dict:
     return {"nav": "transfers", "rights": rights(request), **extra}
 
 
-def require(request, allowed: bool, *, section: str, obj=None, person_id: int | None = None) -> None:
-    """Refuse (403) and log the refusal when `allowed` is false."""
-    if not allowed:
-        log_access(request=request, action=AccessAction.DENIED, obj=obj, person_id=person_id, section=section)
-        raise PermissionDenied
+require = policy.deny_unless  # refuse (403) and log the refusal when `allowed` is false
 
 
 def not_found(request, pk) -> Http404:

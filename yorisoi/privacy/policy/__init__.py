@@ -13,7 +13,7 @@ center sees every case) or ASSIGNED (a worker sees only the cases where they are
 persons of those cases and the persons they registered; directors, clerks and auditors keep the
 center-wide view, clerks still without narratives, justice or health). In ASSIGNED mode a worker who
 opens a case or person of their own center that is not theirs gets the break-the-glass page instead of a
-404: `get_*_or_404` raise `BreakGlassRequired`, which `rule` turns into a 403 page asking for a reason;
+404: `get_*_or_404` raise `BreakGlassRequired`, which privacy.middleware turns into a 403 page asking for a reason;
 the reason buys a grant for a few hours (`YORISOI_BREAK_GLASS_HOURS`, default 8) that these same
 functions honour. Another center's object is always 404, never break-the-glass.
 """
@@ -34,9 +34,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .audit import log_access
-from .models import AccessAction
-from .roles import SUBJECT_MODELS, Actor, CaseVisibility, Role, subject_model
+from ..audit import log_access
+from ..models import AccessAction
+from ..roles import SUBJECT_MODELS, Actor, CaseVisibility, Role, subject_model
 
 # --- marking views ------------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ class BreakGlassRequired(PermissionDenied):
     """A worker limited to assigned cases asked for a case or person of their own center that is not theirs.
 
     `kind` is "case" or "person", `pk` the record to grant. Carries ids only (no personal data).
-    `rule` renders the break-the-glass page for it; anywhere else it is an ordinary 403.
+    privacy.middleware renders the break-the-glass page for it; outside a request it is an ordinary 403.
     """
 
     def __init__(self, *, kind: str, pk: int):
@@ -65,8 +65,8 @@ class BreakGlassRequired(PermissionDenied):
 def rule(name: str) -> Callable:
     """Mark a view with its access rule and enforce the coarse part (who may call it at all).
 
-    Also turns `BreakGlassRequired` raised anywhere inside the view into the break-the-glass page, so
-    every view that reads through `get_*_or_404` offers it without doing anything.
+    A `BreakGlassRequired` raised inside the view becomes the break-the-glass page in
+    privacy.middleware.BreakGlassMiddleware, so every view that reads through `get_*_or_404` offers it.
     """
     if name not in RULES:
         raise ValueError(f"unknown rule {name}")
@@ -83,12 +83,7 @@ def rule(name: str) -> Callable:
                 raise PermissionDenied
             if name == "superuser" and not user.is_superuser:
                 raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except BreakGlassRequired as needed:
-                from .views import break_glass_page  # views import this module; import at call time
-
-                return break_glass_page(request, needed)
+            return view(request, *args, **kwargs)
 
         wrapped._policy_rule = name
         return wrapped
@@ -153,7 +148,7 @@ def break_glass_hours() -> float:
 
 
 def _active_grants(user: Actor) -> QuerySet:
-    from .models import BreakGlassGrant
+    from ..models import BreakGlassGrant
 
     return BreakGlassGrant.objects.filter(staff_id=user.pk, center_id=user.center_id,
                                           expires_at__gt=timezone.now())
@@ -416,6 +411,15 @@ def require(actor: Actor, action: str, obj=None) -> None:
         raise PermissionDenied
 
 
+def deny_unless(request, allowed: bool, *, section: str, obj=None, person_id: int | None = None,
+                detail: str = "") -> None:
+    """A page's refusal: when `allowed` is false, write the DENIED row (failures are logged too), then 403."""
+    if not allowed:
+        log_access(request=request, action=AccessAction.DENIED, obj=obj, person_id=person_id, section=section,
+                   detail=detail)
+        raise PermissionDenied
+
+
 def require_same_center(actor: Actor, *objs) -> None:
     """Things a write refers to (an organization, a contact, a colleague) are of the actor's center."""
     for obj in objs:
@@ -522,3 +526,6 @@ _NAMED_RULES = {
     "create_person": may_create_person,
     "delete": may_delete,
 }
+
+# The role rules of each area (directory, ledger, transfers, planning, inbox…), read as policy.areas.
+from . import areas  # noqa: E402, F401  (areas builds on the functions above)

@@ -1,0 +1,212 @@
+"""Who may do what in each area, inside the user's own center: the directory, the disclosure ledger, transfers,
+planning and 決裁, procedures' catalogue, the inbox, and which colleagues a form offers.
+
+These are the role rules of the areas, kept beside the record rules of `policy` so that every access rule is
+read in one place. The areas' own modules (disclosure/rules.py, planning/rules.py…) import them from here;
+templates receive the access objects and never decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from ..roles import Actor, Role, subject_model
+from . import access_for, staff_for
+
+
+def _in_center(user: Actor) -> bool:
+    return user.is_authenticated and user.center_id is not None
+
+
+# --- colleagues a form offers -----------------------------------------------------------------------------
+
+
+def case_staff_for(user: Actor) -> QuerySet:
+    """Colleagues who may be in charge of a case (main or sub staff, assessors): directors and workers."""
+    return staff_for(user).filter(role__in=[Role.DIRECTOR, Role.WORKER])
+
+
+def acting_staff_for(user: Actor) -> QuerySet:
+    """Colleagues who may act for the center (who made a call, who answered): everyone but auditors."""
+    return staff_for(user).exclude(role=Role.AUDITOR)
+
+
+def delegable_staff_for(user: Actor) -> QuerySet:
+    """Colleagues a director may name 決裁代行: workers of the center."""
+    return staff_for(user).filter(role=Role.WORKER)
+
+
+def may_be_delegate(staff: Actor) -> bool:
+    return staff.role == Role.WORKER and staff.is_active
+
+
+# --- the partner directory ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryAccess:
+    can_view: bool = False
+    can_edit_directory: bool = False  # organizations and their contacts (clerks keep the directory)
+    can_edit_outreach: bool = False
+    can_manage_kinds: bool = False
+    can_import: bool = False
+    can_export: bool = False
+
+
+def directory_access(user: Actor) -> DirectoryAccess:
+    """Directors and workers write everything; clerks write organizations and contacts (they keep the
+    directory) but not outreach; auditors read (and may export the directory, which is no client data)."""
+    if not _in_center(user):
+        return DirectoryAccess()
+    return {
+        Role.DIRECTOR: DirectoryAccess(True, True, True, True, True, True),
+        Role.WORKER: DirectoryAccess(True, True, True, False, True, True),
+        Role.CLERK: DirectoryAccess(True, True, False, False, True, True),
+        Role.AUDITOR: DirectoryAccess(can_view=True, can_export=True),
+    }.get(user.role, DirectoryAccess())
+
+
+# --- the disclosure ledger (consents, provisions, receipts, agreements, the person's requests) -------------
+
+
+@dataclass(frozen=True)
+class DisclosureAccess:
+    can_read: bool = False
+    can_provide: bool = False
+    can_record: bool = False
+    can_manage: bool = False
+    can_export: bool = False
+    can_read_requests: bool = False
+    can_handle_requests: bool = False
+
+
+def disclosure_access(user: Actor) -> DisclosureAccess:
+    """Directors: everything; workers: read, record consents and receipts, provide information; clerks:
+    nothing (a provision carries health and justice data); auditors: read and export the ledger, never write."""
+    if not _in_center(user):
+        return DisclosureAccess()
+    return {
+        Role.DIRECTOR: DisclosureAccess(True, True, True, True, True, True, True),
+        Role.WORKER: DisclosureAccess(can_read=True, can_provide=True, can_record=True),
+        Role.AUDITOR: DisclosureAccess(can_read=True, can_export=True, can_read_requests=True),
+    }.get(user.role, DisclosureAccess())
+
+
+def sees_whole_ledger(user: Actor) -> bool:
+    """Directors and auditors read every provision of the center, also of persons outside their cases."""
+    return _in_center(user) and user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+# --- transfers (広域調整) ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferAccess:
+    can_read: bool = False
+    can_send: bool = False
+    can_receive: bool = False
+    can_manage_targets: bool = False
+
+
+def transfer_access(user: Actor) -> TransferAccess:
+    """Directors: everything and the link of directory entries to centers; workers: send and answer; auditors:
+    read; clerks: nothing (a package carries health, justice and narratives)."""
+    if not _in_center(user):
+        return TransferAccess()
+    return {
+        Role.DIRECTOR: TransferAccess(True, True, True, True),
+        Role.WORKER: TransferAccess(can_read=True, can_send=True, can_receive=True),
+        Role.AUDITOR: TransferAccess(can_read=True),
+    }.get(user.role, TransferAccess())
+
+
+# --- planning and 決裁 -----------------------------------------------------------------------------------------
+
+
+def may_approve(user: Actor) -> bool:
+    """The director, or a worker the director named 決裁代行 (same center)."""
+    if not _in_center(user):
+        return False
+    if user.role == Role.DIRECTOR:
+        return True
+    if user.role != Role.WORKER:
+        return False
+    delegations = subject_model("approver_delegation")._default_manager
+    return delegations.filter(staff_id=user.pk, center_id=user.center_id).exists()
+
+
+def may_manage_delegations(user: Actor) -> bool:
+    return _in_center(user) and user.role == Role.DIRECTOR
+
+
+def may_write_plans(user: Actor) -> bool:
+    """Assessments, plans and closure requests: edit rights and sight of narratives (directors, workers)."""
+    access = access_for(user)
+    return access.can_edit and access.can_see_narrative
+
+
+# --- procedures' catalogue -----------------------------------------------------------------------------------
+
+
+def may_manage_catalogue(user: Actor) -> bool:
+    """The catalogue of procedure types and the templates: directors of the center."""
+    return _in_center(user) and user.role == Role.DIRECTOR
+
+
+def works_own_cases(user: Actor) -> bool:
+    """A worker: lists may be narrowed to the cases they are in charge of (「自分の担当」)."""
+    return _in_center(user) and user.role == Role.WORKER
+
+
+# --- the inbox and the calendar ----------------------------------------------------------------------------
+
+MINE = "mine"
+CENTER = "center"
+
+
+def may_choose_scope(user: Actor) -> bool:
+    """「センター全体」: directors choose it; clerks and auditors always have it (they are assigned no cases)."""
+    return _in_center(user) and user.role == Role.DIRECTOR
+
+
+def scope_for(user: Actor, requested: str = "") -> str:
+    if user.role == Role.DIRECTOR:
+        return CENTER if requested == CENTER else MINE
+    if user.role in (Role.CLERK, Role.AUDITOR):
+        return CENTER
+    return MINE
+
+
+def may_use_feed(user: Actor) -> bool:
+    """The calendar feed: directors, workers and clerks. Auditors only read, at their desk: no feed."""
+    return (_in_center(user) and user.is_active
+            and user.role in (Role.DIRECTOR, Role.WORKER, Role.CLERK))
+
+
+def sees_clerical_items_only(user: Actor) -> bool:
+    """Clerks' やること: dates and documents, never narratives, health or justice."""
+    return user.role == Role.CLERK
+
+
+def sees_agreements(user: Actor) -> bool:
+    return user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+def has_own_cases(user: Actor) -> bool:
+    """Directors and workers are put in charge of cases (「自分の担当」 lists exist for them)."""
+    return _in_center(user) and user.role in (Role.DIRECTOR, Role.WORKER)
+
+
+# --- exports ----------------------------------------------------------------------------------------------------
+
+
+def sees_every_export_request(user: Actor) -> bool:
+    """Directors and auditors see every export request of the center; others their own."""
+    return user.role in (Role.DIRECTOR, Role.AUDITOR)
+
+
+def other_directors(actor: Actor) -> QuerySet:
+    """The center's other active directors (who may approve the actor's export request)."""
+    return staff_for(actor).filter(role=Role.DIRECTOR).exclude(pk=actor.pk)
