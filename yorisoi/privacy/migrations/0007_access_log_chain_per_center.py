@@ -17,6 +17,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -34,6 +35,10 @@ def convert_to_chains(apps, schema_editor):
     """The old head (if any) is already the legacy head (the new column's default); rebuild a missing one."""
     AccessLog = apps.get_model("privacy", "AccessLog")
     AccessLogHead = apps.get_model("privacy", "AccessLogHead")
+    # The new identity column starts at 1, where the old head already is (PostgreSQL; SQLite continues by itself).
+    with schema_editor.connection.cursor() as cursor:
+        for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [AccessLogHead]):
+            cursor.execute(sql)
     if AccessLogHead.objects.filter(chain=LEGACY).exists() or not AccessLog.objects.exists():
         return
     last = AccessLog.objects.order_by("-id").first()
