@@ -250,8 +250,8 @@ def verify_chains(batch_size: int = 5000) -> list[ChainReport]:
         reports[chain] = ChainReport(chain)
     for report in reports.values():
         report.head_problem = _head_problem(heads.get(report.chain), report.rows, report.last)
-        if report.head_problem:
-            report.add(report.last, report.head_problem)
+        if report.head_problem:  # always shown, past the cap on broken rows
+            report.problems.append((report.last, report.head_problem))
     return sorted(reports.values(), key=lambda report: _chain_order(report.chain))
 
 
