@@ -23,40 +23,55 @@ class AccessAction(models.TextChoices):
 
 
 class AccessLog(models.Model):
-    """Append-only access log. Each row's hash covers its content and the previous row's hash, so a
-    changed or removed row breaks the chain (`manage.py audit_verify`). Rows are never updated."""
+    """Append-only access log. Each row's hash covers its content and the previous row's hash in the chain of its
+    center (rows without a center have a chain of their own), so a changed or removed row breaks that chain
+    (`manage.py audit_verify`). Rows are never updated. Rows written before the log was split per center keep
+    their single chain: see privacy/audit.py."""
 
     at = models.DateTimeField("日時", db_index=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name="職員")
+                              related_name="+", verbose_name="職員", db_index=False)  # see accesslog_staff_at
     username = models.CharField("ユーザー名", max_length=150, blank=True)
-    center_id_value = models.BigIntegerField("センターID", null=True, blank=True, db_index=True)
+    center_id_value = models.BigIntegerField("センターID", null=True, blank=True)
     action = models.CharField("操作", max_length=20, choices=AccessAction.choices)
     object_type = models.CharField("対象の種類", max_length=40, blank=True)
     object_id = models.BigIntegerField("対象ID", null=True, blank=True)
-    person_id_value = models.BigIntegerField("対象者ID", null=True, blank=True, db_index=True)
+    person_id_value = models.BigIntegerField("対象者ID", null=True, blank=True)
     section = models.CharField("区分", max_length=40, blank=True)
     detail = models.CharField("詳細", max_length=500, blank=True)
     ip_address = models.GenericIPAddressField("接続元", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    row_hash = models.CharField(max_length=64, unique=True)
+    row_hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = verbose_name_plural = "アクセスログ"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["person_id_value", "-at"]), models.Index(fields=["staff", "-at"])]
+        # The audit screen and the person's access panel list one center's rows newest first, filtered by time,
+        # action, person or staff (privacy/selectors.py); `at` alone serves the per-address log-in throttle. Plans
+        # checked with EXPLAIN on 3,000,000 rows: docs/operations.md.
+        indexes = [
+            models.Index(fields=["center_id_value", "-at", "-id"], name="accesslog_center_at"),
+            models.Index(fields=["center_id_value", "action", "-at", "-id"], name="accesslog_center_action_at"),
+            models.Index(fields=["person_id_value", "-at", "-id"], name="accesslog_person_at"),
+            models.Index(fields=["staff", "-at", "-id"], name="accesslog_staff_at"),
+        ]
+        # A constraint rather than unique=True: the same unique index, without the text-pattern twin PostgreSQL gets
+        # for a unique CharField (a hash is never searched with LIKE).
+        constraints = [models.UniqueConstraint(fields=["row_hash"], name="privacy_accesslog_row_hash_key")]
 
 
 class AccessLogHead(models.Model):
-    """The end of the access-log chain: how many rows it has, its last row and that row's hash, sealed with the
-    audit key. Updated in the same transaction as every append, so `audit_verify` also notices rows removed at
-    the end of the log (which the chain alone cannot: the remaining rows still link up). One row (pk 1).
+    """The end of one access-log chain: how many rows it has, its last row and that row's hash, sealed with the
+    audit key. Updated in the same transaction as every append to its chain, so `audit_verify` also notices rows
+    removed at the end (which the chain alone cannot: the remaining rows still link up). One row per chain:
+    `center:<id>` for a center, `none` for rows without a center (failed log-ins of unknown users, commands),
+    `legacy` for the single chain of the rows written before the log was split per center (frozen).
 
-    `reanchored` is set when the head had to be rebuilt from a log that already had rows (the head row was
+    `reanchored` is set when a head had to be rebuilt from a chain that already had rows (the head row was
     missing): the rows removed before that cannot be known, so verification fails until someone who checked
     runs `audit_verify --reanchor`, which is itself logged."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    chain = models.CharField("チェーン", max_length=30, unique=True)
     row_count = models.BigIntegerField("行数", default=0)
     last_id = models.BigIntegerField("最後の行のID", null=True, blank=True)
     last_hash = models.CharField("最後の行のハッシュ", max_length=64, blank=True)
@@ -66,6 +81,9 @@ class AccessLogHead(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "アクセスログの末尾"
+
+    def __str__(self) -> str:
+        return f"アクセスログの末尾 {self.chain}"
 
 
 class BreakGlassGrant(models.Model):
