@@ -1,0 +1,54 @@
+"""The migrations that add a database rule first fix the rows that break it, so a real database migrates.
+
+Each test migrates its app back to before the rule, writes a breaking row the way an old import or script
+could, migrates forward and checks the row was fixed as the migration's docstring says, with a history row.
+"""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.people.tests.factories import PersonFactory
+from yorisoi.records.tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def migrate_back():
+    """Call with (app, migration) to go back to that state; returns its models. Forward to the end afterwards."""
+    executor = MigrationExecutor(connection)
+
+    def to(app: str, name: str):
+        executor.loader.build_graph()
+        executor.migrate([(app, name)])
+        return executor.loader.project_state([(app, name)]).apps
+
+    yield to
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _migrate_forward():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_minutes_beyond_a_day_are_cleared_and_the_typed_value_stays_in_the_history(center, worker, migrate_back):
+    case = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    activity = ActivityFactory(case=case, author=worker, minutes=30, narrative="架空の本文（移行テスト）")
+    untouched = ActivityFactory(case=case, author=worker, minutes=1440)
+    old = migrate_back("records", "0002_history_change_reason_text")
+    old.get_model("records", "Activity").objects.filter(pk=activity.pk).update(minutes=2000)
+
+    _migrate_forward()
+
+    activity.refresh_from_db()
+    assert (activity.minutes, activity.version, activity.narrative) == (None, 2, "架空の本文（移行テスト）")
+    newest = activity.history.order_by("-history_id").first()
+    assert newest.minutes is None and newest.narrative == "架空の本文（移行テスト）"
+    assert newest.history_change_reason == ("データベースの制約の導入に伴う修正：所要時間 2000分 は1440分を超えるため"
+                                            "未入力にしました")
+    untouched.refresh_from_db()
+    assert (untouched.minutes, untouched.version, untouched.history.count()) == (1440, 1, 1)
