@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.cases.models import CaseFlag
+from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.records.tests.factories import ActivityFactory
 
@@ -52,3 +53,29 @@ def test_minutes_beyond_a_day_are_cleared_and_the_typed_value_stays_in_the_histo
                                             "未入力にしました")
     untouched.refresh_from_db()
     assert (untouched.minutes, untouched.version, untouched.history.count()) == (1440, 1, 1)
+
+
+def test_sub_staff_equal_to_main_is_cleared_and_later_copies_of_an_active_flag_are_ended(center, worker,
+                                                                                        colleague, migrate_back):
+    doubled = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    fine = CaseFactory(person=PersonFactory(center=center), main_staff=worker, sub_staff=colleague)
+    first = CaseFlagFactory(case=doubled, label="医療的ケア")
+    other_label = CaseFlagFactory(case=doubled, label="通訳が必要")
+    old = migrate_back("cases", "0004_history_change_reason_text")
+    old.get_model("cases", "Case").objects.filter(pk=doubled.pk).update(sub_staff=worker)
+    copies = [old.get_model("cases", "CaseFlag").objects.create(case_id=doubled.pk, label="医療的ケア", active=True,
+                                                                 created_by_id=worker.pk) for _ in range(2)]
+
+    _migrate_forward()
+
+    doubled.refresh_from_db()
+    assert (doubled.main_staff, doubled.sub_staff, doubled.version) == (worker, None, 2)
+    assert doubled.history.order_by("-history_id").first().history_change_reason.startswith(
+        "データベースの制約の導入に伴う修正：主担当と同じ職員が副担当")
+    fine.refresh_from_db()
+    assert (fine.sub_staff, fine.version) == (colleague, 1)
+    active = dict(CaseFlag.objects.filter(case=doubled).values_list("pk", "active"))
+    assert active == {first.pk: True, other_label.pk: True, copies[0].pk: False, copies[1].pk: False}
+    ended = CaseFlag.objects.get(pk=copies[0].pk).history.order_by("-history_id").first()
+    assert ended.active is False
+    assert ended.history_change_reason.startswith("データベースの制約の導入に伴う修正：同じ注意事項が重複")

@@ -10,7 +10,7 @@ schedules the follow-ups (schedule_follow_ups). Closing is requested and approve
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
@@ -26,6 +26,7 @@ from .models import (
     CLOSE_THROUGH_APPROVAL,
     PHASE_MOVES,
     Case,
+    FLAG_ALREADY_ACTIVE,
     CaseFlag,
     CaseNumberCounter,
     ClosureOutcome,
@@ -238,6 +239,16 @@ def _is_approved_closure_of(closure_request, case: Case) -> bool:
             and closure_request.status == "approved")
 
 
+def _save_flag(flag: CaseFlag, **kwargs) -> None:
+    """Save inside a savepoint: the same label activated at the same moment by someone else hits the unique
+    index (cases_one_active_flag_per_label) after the check above passed for both."""
+    try:
+        with transaction.atomic():
+            flag.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE}) from None
+
+
 @transaction.atomic
 def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = "",
                   exclude_from_statistics: bool = False, request=None) -> CaseFlag:
@@ -245,12 +256,12 @@ def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = ""
         raise PermissionDenied
     label = label.strip()
     if CaseFlag.objects.filter(case=case, label=label, active=True).exists():
-        raise ValidationError({"label": "同じ注意事項がすでに登録されています。"})
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE})
     flag = CaseFlag(case=case, label=label, instruction=instruction.strip(),
                     exclude_from_statistics=exclude_from_statistics, created_by=actor)
     flag.full_clean()
     flag._history_user = actor
-    flag.save()
+    _save_flag(flag)
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=flag, person_id=case.person_id,
                section="flag")
     return flag
@@ -262,10 +273,10 @@ def set_case_flag_active(*, actor: Staff, flag: CaseFlag, active: bool, request=
         raise PermissionDenied
     if active and CaseFlag.objects.filter(case_id=flag.case_id, label=flag.label, active=True).exclude(
             pk=flag.pk).exists():
-        raise ValidationError({"label": "同じ注意事項がすでに有効になっています。"})
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE})
     flag.active = active
     flag._history_user = actor
-    flag.save(update_fields=["active", "updated_at"])
+    _save_flag(flag, update_fields=["active", "updated_at"])
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=flag,
                person_id=flag.case.person_id, section="flag")
     return flag
