@@ -24,9 +24,9 @@ from yorisoi.procedures import services as procedure_services
 
 from .models import (
     CLOSE_THROUGH_APPROVAL,
+    FLAG_ALREADY_ACTIVE,
     PHASE_MOVES,
     Case,
-    FLAG_ALREADY_ACTIVE,
     CaseFlag,
     CaseNumberCounter,
     ClosureOutcome,
