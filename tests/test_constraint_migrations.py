@@ -4,6 +4,8 @@ Each test migrates its app back to before the rule, writes a breaking row the wa
 could, migrates forward and checks the row was fixed as the migration's docstring says, with a history row.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -11,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from yorisoi.cases.models import CaseFlag
 from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
 from yorisoi.people.tests.factories import PersonFactory
+from yorisoi.placements.tests.factories import PlacementFactory
 from yorisoi.records.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,3 +82,23 @@ def test_sub_staff_equal_to_main_is_cleared_and_later_copies_of_an_active_flag_a
     ended = CaseFlag.objects.get(pk=copies[0].pk).history.order_by("-history_id").first()
     assert ended.active is False
     assert ended.history_change_reason.startswith("データベースの制約の導入に伴う修正：同じ注意事項が重複")
+
+
+def test_an_exit_without_reason_gets_other_and_a_history_row(center, worker, migrate_back):
+    case = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    placement = PlacementFactory(case=case, entered_on=dt.date(2026, 10, 1), exited_on=dt.date(2026, 10, 20),
+                                 exit_reason="moved_on", exit_notes="架空の経緯")
+    current = PlacementFactory(case=case, entered_on=dt.date(2026, 10, 20))
+    old = migrate_back("placements", "0002_history_change_reason_text")
+    old.get_model("placements", "Placement").objects.filter(pk=placement.pk).update(exit_reason="")
+
+    _migrate_forward()
+
+    placement.refresh_from_db()
+    assert (placement.exited_on, placement.exit_reason, placement.exit_notes, placement.version) == (
+        dt.date(2026, 10, 20), "other", "架空の経緯", 2)
+    newest = placement.history.order_by("-history_id").first()
+    assert (newest.exit_reason, newest.history_change_reason) == (
+        "other", "データベースの制約の導入に伴う修正：退所の理由が未入力だったため「その他」にしました")
+    current.refresh_from_db()
+    assert (current.exit_reason, current.version) == ("", 1)
