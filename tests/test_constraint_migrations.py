@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from yorisoi.cases.models import CaseFlag
 from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
-from yorisoi.people.tests.factories import PersonFactory
+from yorisoi.people.tests.factories import CertificateFactory, PersonFactory
 from yorisoi.placements.tests.factories import PlacementFactory
 from yorisoi.records.tests.factories import ActivityFactory
 
@@ -102,3 +102,23 @@ def test_an_exit_without_reason_gets_other_and_a_history_row(center, worker, mig
         "other", "データベースの制約の導入に伴う修正：退所の理由が未入力だったため「その他」にしました")
     current.refresh_from_db()
     assert (current.exit_reason, current.version) == ("", 1)
+
+
+def test_a_renewal_before_the_issue_keeps_the_renewal_and_the_cleared_issue_date_stays_in_history(center,
+                                                                                                 migrate_back):
+    person = PersonFactory(center=center)
+    wrong = CertificateFactory(person=person, issued_on=dt.date(2026, 4, 1), renewal_due=dt.date(2028, 3, 31))
+    right = CertificateFactory(person=person, issued_on=dt.date(2026, 4, 1), renewal_due=dt.date(2026, 4, 1))
+    old = migrate_back("people", "0004_history_change_reason_text")
+    old.get_model("people", "DisabilityCertificate").objects.filter(pk=wrong.pk).update(
+        renewal_due=dt.date(2026, 3, 31))
+
+    _migrate_forward()
+
+    wrong.refresh_from_db()
+    assert (wrong.issued_on, wrong.renewal_due) == (None, dt.date(2026, 3, 31))
+    before, after = wrong.history.order_by("-history_id")[1], wrong.history.order_by("-history_id")[0]
+    assert (before.issued_on, before.renewal_due) == (dt.date(2026, 4, 1), dt.date(2026, 3, 31))
+    assert after.issued_on is None and after.history_change_reason.startswith("データベースの制約の導入に伴う修正：")
+    right.refresh_from_db()
+    assert (right.issued_on, right.history.count()) == (dt.date(2026, 4, 1), 1)
