@@ -93,7 +93,7 @@ class Person(CenterOwnedModel, VersionedModel):
     family_name_kana = models.CharField("氏（フリガナ）", max_length=100)
     given_name_kana = models.CharField("名（フリガナ）", max_length=100, blank=True)
     aliases = models.TextField("通称・旧姓・別名", blank=True, help_text="1行に1つ")
-    # Indexed together with the center (Meta.indexes): every name search is scoped to one center.
+    # Indexed only together with the center (Meta.indexes): every name search is scoped to one center.
     search_key = models.CharField(max_length=400, editable=False, default="")
     sex = models.CharField("性別", max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField("生年月日", null=True, blank=True)

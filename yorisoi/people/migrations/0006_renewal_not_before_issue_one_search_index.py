@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The name search is always scoped to a center, so it uses people_pers_center__782426_idx
-        # (center, search_key); the single-column index (and on PostgreSQL its _like twin) served no query.
+        # The single-column index (and on PostgreSQL its _like twin) duplicated people_pers_center__782426_idx
+        # (center, search_key): every name search is scoped to a center, so no query could use it alone.
         migrations.AlterField(
             model_name='person',
             name='search_key',
