@@ -16,7 +16,9 @@ from yorisoi.people.tests.factories import CertificateFactory, PersonFactory
 from yorisoi.placements.tests.factories import PlacementFactory
 from yorisoi.records.tests.factories import ActivityFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Migrating needs real transactions; serialized_rollback brings back the rows that data migrations seed
+# (organization kinds, the procedure catalogue) after an earlier transactional test flushed them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
