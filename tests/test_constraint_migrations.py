@@ -16,9 +16,9 @@ from yorisoi.people.tests.factories import CertificateFactory, PersonFactory
 from yorisoi.placements.tests.factories import PlacementFactory
 from yorisoi.records.tests.factories import ActivityFactory
 
-# Migrating needs real transactions; serialized_rollback brings back the rows that data migrations seed
-# (organization kinds, the procedure catalogue) after an earlier transactional test flushed them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Migrating needs real transactions. An earlier transactional test may have flushed the rows that data
+# migrations seed (organization kinds, …): the tests here build only rows that need none of them.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -88,9 +88,10 @@ def test_sub_staff_equal_to_main_is_cleared_and_later_copies_of_an_active_flag_a
 
 def test_an_exit_without_reason_gets_other_and_a_history_row(center, worker, migrate_back):
     case = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    place = {"organization": None, "facility_name": "架空荘"}  # no directory kind needed (see pytestmark)
     placement = PlacementFactory(case=case, entered_on=dt.date(2026, 10, 1), exited_on=dt.date(2026, 10, 20),
-                                 exit_reason="moved_on", exit_notes="架空の経緯")
-    current = PlacementFactory(case=case, entered_on=dt.date(2026, 10, 20))
+                                 exit_reason="moved_on", exit_notes="架空の経緯", **place)
+    current = PlacementFactory(case=case, entered_on=dt.date(2026, 10, 20), **place)
     old = migrate_back("placements", "0002_history_change_reason_text")
     old.get_model("placements", "Placement").objects.filter(pk=placement.pk).update(exit_reason="")
 
