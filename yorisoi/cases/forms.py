@@ -9,7 +9,16 @@ from django.utils import timezone
 from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.privacy import policy
 
-from .models import CLOSE_THROUGH_APPROVAL, FLAG_SUGGESTIONS, Case, CaseKind, Phase, ReferralSource, Urgency
+from .models import (
+    CLOSE_THROUGH_APPROVAL,
+    FLAG_SUGGESTIONS,
+    SAME_MAIN_AND_SUB_STAFF,
+    Case,
+    CaseKind,
+    Phase,
+    ReferralSource,
+    Urgency,
+)
 
 BLANK = [("", "選んでください")]
 
@@ -84,7 +93,7 @@ class CaseForm(forms.Form):
         data = super().clean()
         main, sub = data.get("main_staff"), data.get("sub_staff")
         if main and sub and main == sub:
-            self.add_error("sub_staff", "主担当と副担当には別の職員を選んでください。")
+            self.add_error("sub_staff", SAME_MAIN_AND_SUB_STAFF)
         if "urgency" in data and not data["urgency"]:
             data["urgency"] = Urgency.NORMAL
         return data

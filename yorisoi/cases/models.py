@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -69,6 +70,10 @@ class ClosureOutcome(models.TextChoices):
     OTHER = "other", "その他"
 
 
+SAME_MAIN_AND_SUB_STAFF = "主担当と副担当には別の職員を選んでください。"
+FLAG_ALREADY_ACTIVE = "同じ注意事項がすでに有効になっています。"
+
+
 class Case(CenterOwnedModel, VersionedModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases",
                                verbose_name="対象者")
@@ -109,11 +114,23 @@ class Case(CenterOwnedModel, VersionedModel):
                 condition=~models.Q(phase="closed") | ~models.Q(closure_outcome=""),
                 name="closed_case_has_outcome",
             ),
+            # Two people share a case so that it never rests on one; the same person twice hides a missing sub.
+            models.CheckConstraint(
+                condition=models.Q(main_staff__isnull=True) | models.Q(sub_staff__isnull=True)
+                | ~models.Q(main_staff=models.F("sub_staff")),
+                name="cases_main_and_sub_staff_differ",
+                violation_error_message=SAME_MAIN_AND_SUB_STAFF,
+            ),
         ]
         indexes = [models.Index(fields=["center", "phase"]), models.Index(fields=["center", "expected_release_date"])]
 
     def __str__(self) -> str:
         return f"{self.number}"
+
+    def clean(self) -> None:
+        # The same rule as the constraint, keyed by the field so that the form shows it beside 副担当.
+        if self.main_staff_id is not None and self.main_staff_id == self.sub_staff_id:
+            raise ValidationError({"sub_staff": SAME_MAIN_AND_SUB_STAFF})
 
     @property
     def is_open(self) -> bool:
@@ -173,6 +190,12 @@ class CaseFlag(TimeStampedModel):
     class Meta:
         verbose_name = verbose_name_plural = "注意事項"
         ordering = ["-active", "id"]
+        constraints = [
+            # A label shown twice in the case header reads as two warnings; an ended one may be added again.
+            models.UniqueConstraint(fields=["case", "label"], condition=models.Q(active=True),
+                                    name="cases_one_active_flag_per_label",
+                                    violation_error_message=FLAG_ALREADY_ACTIVE),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -10,7 +10,7 @@ change_case_phase with the approved request; without one 終結 is refused here 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from yorisoi.privacy.models import AccessAction
 
 from .models import (
     CLOSE_THROUGH_APPROVAL,
+    FLAG_ALREADY_ACTIVE,
     PHASE_MOVES,
     Case,
     CaseFlag,
@@ -217,18 +218,28 @@ def _is_approved_closure_of(closure_request, case: Case) -> bool:
             and closure_request.status == "approved")
 
 
+def _save_flag(flag: CaseFlag, **kwargs) -> None:
+    """Save inside a savepoint: the same label activated at the same moment by someone else hits the unique
+    index (cases_one_active_flag_per_label) after the check above passed for both."""
+    try:
+        with transaction.atomic():
+            flag.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE}) from None
+
+
 @transaction.atomic
 def add_case_flag(*, actor: Staff, case: Case, label: str, instruction: str = "",
                   exclude_from_statistics: bool = False, request=None) -> CaseFlag:
     policy.require(actor, "edit", case)
     label = label.strip()
     if CaseFlag.objects.filter(case=case, label=label, active=True).exists():
-        raise ValidationError({"label": "同じ注意事項がすでに登録されています。"})
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE})
     flag = CaseFlag(case=case, label=label, instruction=instruction.strip(),
                     exclude_from_statistics=exclude_from_statistics, created_by=actor)
     flag.full_clean()
     flag._history_user = actor
-    flag.save()
+    _save_flag(flag)
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=flag, person_id=case.person_id,
                section="flag")
     return flag
@@ -239,10 +250,10 @@ def set_case_flag_active(*, actor: Staff, flag: CaseFlag, active: bool, request=
     policy.require(actor, "edit", flag.case)
     if active and CaseFlag.objects.filter(case_id=flag.case_id, label=flag.label, active=True).exclude(
             pk=flag.pk).exists():
-        raise ValidationError({"label": "同じ注意事項がすでに有効になっています。"})
+        raise ValidationError({"label": FLAG_ALREADY_ACTIVE})
     flag.active = active
     flag._history_user = actor
-    flag.save(update_fields=["active", "updated_at"])
+    _save_flag(flag, update_fields=["active", "updated_at"])
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=flag,
                person_id=flag.case.person_id, section="flag")
     return flag

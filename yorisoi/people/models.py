@@ -93,7 +93,8 @@ class Person(CenterOwnedModel, VersionedModel):
     family_name_kana = models.CharField("氏（フリガナ）", max_length=100)
     given_name_kana = models.CharField("名（フリガナ）", max_length=100, blank=True)
     aliases = models.TextField("通称・旧姓・別名", blank=True, help_text="1行に1つ")
-    search_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    # Indexed only together with the center (Meta.indexes): every name search is scoped to one center.
+    search_key = models.CharField(max_length=400, editable=False, default="")
     sex = models.CharField("性別", max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField("生年月日", null=True, blank=True)
     # contact and address
@@ -191,6 +192,7 @@ class CertificateKind(models.TextChoices):
 
 # A certificate whose renewal (or re-assessment) is this close is flagged on the face sheet.
 RENEWAL_WARNING_DAYS = 90
+RENEWAL_NOT_BEFORE_ISSUE = "次回更新・再判定の日は交付日以降の日付にしてください。"
 
 # Grades per kind. 療育手帳 grades differ by prefecture, so the code is stored with the issuing prefecture.
 CERTIFICATE_GRADES = {
@@ -216,6 +218,15 @@ class DisabilityCertificate(TimeStampedModel):
     class Meta:
         verbose_name = verbose_name_plural = "障害者手帳"
         ordering = ["kind", "id"]
+        constraints = [
+            # A renewal before the issue would count a valid certificate as overdue in やること and the inbox.
+            models.CheckConstraint(
+                condition=models.Q(issued_on__isnull=True) | models.Q(renewal_due__isnull=True)
+                | models.Q(renewal_due__gte=models.F("issued_on")),
+                name="people_certificate_renewal_not_before_issue",
+                violation_error_message=RENEWAL_NOT_BEFORE_ISSUE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.grade_label}"
@@ -231,7 +242,7 @@ class DisabilityCertificate(TimeStampedModel):
                 "療育手帳は交付した都道府県・市を入力してください（等級の意味が自治体ごとに違うため）。"
             )
         if self.issued_on and self.renewal_due and self.renewal_due < self.issued_on:
-            errors["renewal_due"] = "次回更新・再判定の日は交付日より後の日付にしてください。"
+            errors["renewal_due"] = RENEWAL_NOT_BEFORE_ISSUE  # on the field; the constraint is the backstop
         if errors:
             raise ValidationError(errors)
 

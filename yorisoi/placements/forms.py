@@ -21,6 +21,7 @@ from yorisoi.privacy import policy
 
 from . import services
 from .models import (
+    EXIT_NEEDS_REASON,
     JUSTICE_REFUSAL_REASONS,
     ConnectionStatus,
     ExitReason,
@@ -159,7 +160,7 @@ class PlacementForm(VersionedFormMixin, forms.Form):
         _names_a_place(self, "organization", "facility_name",
                        "施設・居所を関係機関から選ぶか、名称を入力してください。")
         if "exited_on" in self.fields and data.get("exited_on") and not data.get("exit_reason"):
-            self.add_error("exit_reason", "退所の理由を選んでください。")
+            self.add_error("exit_reason", EXIT_NEEDS_REASON)
         return data
 
     def values(self) -> dict:

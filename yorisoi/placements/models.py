@@ -4,10 +4,12 @@
 Rules kept as data or constraints here:
 - a person has at most one current placement (no exit date): a partial unique index, on SQLite and PostgreSQL;
 - the moves of a service connection's status: `CONNECTION_MOVES`;
-- a placement names a directory organization or, when the place is not in the directory, a free-text name.
+- a placement names a directory organization or, when the place is not in the directory, a free-text name;
+- an exit date comes with an exit reason, and a reason only with an exit date.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +63,9 @@ class ExitReason(models.TextChoices):
     ARRESTED = "arrested", "逮捕・再犯"
     DIED = "died", "死亡"
     OTHER = "other", "その他"
+
+
+EXIT_NEEDS_REASON = "退所日を入力したときは、退所の理由も選んでください。"
 
 
 class Placement(CenterOwnedModel, VersionedModel):
@@ -124,6 +129,12 @@ class Placement(CenterOwnedModel, VersionedModel):
                 name="placements_exit_reason_needs_exit",
                 violation_error_message="退所の理由は退所日と一緒に入力してください。",
             ),
+            # The reverse: an exit without a reason leaves the history (and the refusal statistics) blind.
+            models.CheckConstraint(
+                condition=models.Q(exited_on__isnull=True) | ~models.Q(exit_reason=""),
+                name="placements_exit_needs_reason",
+                violation_error_message=EXIT_NEEDS_REASON,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +145,11 @@ class Placement(CenterOwnedModel, VersionedModel):
         if self.organization_id:
             return str(self.organization)
         return self.facility_name
+
+    def clean(self) -> None:
+        # The same rule as placements_exit_needs_reason, keyed by the field so that a form shows it there.
+        if self.exited_on is not None and not self.exit_reason:
+            raise ValidationError({"exit_reason": EXIT_NEEDS_REASON})
 
     @property
     def is_current(self) -> bool:

@@ -31,6 +31,7 @@ from yorisoi.procedures.models import ReferenceDates
 
 from .models import (
     CONNECTION_MOVES,
+    EXIT_NEEDS_REASON,
     JUSTICE_REFUSAL_REASONS,
     ConnectionStatus,
     ConnectionStatusChange,
@@ -221,7 +222,7 @@ def end_placement(*, actor: Staff, placement: Placement, exited_on: dt.date, exi
     if current.exited_on is not None:
         raise ValidationError({"exited_on": "この居所はすでに退所になっています。"})
     if not exit_reason:
-        raise ValidationError({"exit_reason": "退所の理由を選んでください。"})
+        raise ValidationError({"exit_reason": EXIT_NEEDS_REASON})
     if exited_on < current.entered_on:
         raise ValidationError({"exited_on": "退所日は入所日以降の日付にしてください。"})
     current.exited_on = exited_on

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yorisoi.common.forms import LocalDateTimeField, VersionedFormMixin, apply_japanese_required_messages
 
-from .models import Activity, ActivityKind
+from .models import MINUTES_MAX, MINUTES_RANGE_MESSAGE, Activity, ActivityKind
 
 # A record is written after the fact; a few minutes of clock difference between devices are allowed.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -20,7 +20,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=[("", "選んでください"), *ActivityKind.choices])
     counterpart = forms.CharField(label="相手方（機関・人）", max_length=100, required=False,
                                   widget=forms.TextInput(attrs={"placeholder": "例：本人、保護観察所 〇〇観察官"}))
-    minutes = forms.IntegerField(label="所要時間（分）", required=False, min_value=0, max_value=1440,
+    minutes = forms.IntegerField(label="所要時間（分）", required=False, min_value=0, max_value=MINUTES_MAX,
                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}))
     narrative = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}),
                                 help_text="事実と本人の言葉、支援者の判断を分けて書くと後から読みやすくなります。")
@@ -31,8 +31,8 @@ class ActivityForm(forms.Form):
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
         apply_japanese_required_messages(self)
         self.fields["minutes"].error_messages.update({
-            "min_value": "所要時間は0分以上で入力してください。",
-            "max_value": "所要時間は1440分（24時間）以内で入力してください。",
+            "min_value": MINUTES_RANGE_MESSAGE,
+            "max_value": MINUTES_RANGE_MESSAGE,
         })
 
     def clean_occurred_at(self):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,11 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", "その他"
 
 
+# One record is one contact or task: more than a day (24 hours) is a typing error, not a long meeting.
+MINUTES_MAX = 1440
+MINUTES_RANGE_MESSAGE = "所要時間は0分から1440分（24時間）までの間で入力してください。"
+
+
 class Activity(CenterOwnedModel, VersionedModel):
     """支援経過記録. The narrative is encrypted; corrections keep earlier text in the history table."""
 
@@ -29,7 +35,11 @@ class Activity(CenterOwnedModel, VersionedModel):
     kind = models.CharField("種別", max_length=20, choices=ActivityKind.choices)
     counterpart = models.CharField("相手方（機関・人）", max_length=100, blank=True)
     narrative = EncryptedTextField("内容")
-    minutes = models.PositiveIntegerField("所要時間（分）", null=True, blank=True)
+    # The validators put the message beside the field; the constraint below refuses rows written around them.
+    minutes = models.PositiveIntegerField(
+        "所要時間（分）", null=True, blank=True,
+        validators=[MinValueValidator(0, MINUTES_RANGE_MESSAGE), MaxValueValidator(MINUTES_MAX, MINUTES_RANGE_MESSAGE)],
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="activities", verbose_name="記録者")
     deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
@@ -43,6 +53,15 @@ class Activity(CenterOwnedModel, VersionedModel):
             models.Index(fields=["case", "-occurred_at"]),
             models.Index(fields=["person", "-occurred_at"]),
             models.Index(fields=["center", "author", "-occurred_at"]),
+            # The center's recent records (home, records list): ORDER BY occurred_at DESC, id DESC LIMIT n.
+            models.Index(fields=["center", "-occurred_at", "-id"], name="records_center_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__isnull=True) | models.Q(minutes__gte=0, minutes__lte=MINUTES_MAX),
+                name="records_activity_minutes_within_a_day",
+                violation_error_message=MINUTES_RANGE_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -140,7 +140,7 @@ def test_flag_form_offers_the_suggestions_and_refuses_a_duplicate(case, worker_c
     assert '<option value="意思疎通に配慮">' in body
     response = worker_client.post(reverse("cases:add_flag", args=[case.pk]), {"flag-label": "医療的ケア"})
     assert response.status_code == 200
-    assert "同じ注意事項がすでに登録されています。" in response.content.decode()
+    assert "同じ注意事項がすでに有効になっています。" in response.content.decode()
     assert CaseFlag.objects.filter(case=case).count() == 1
 
 

@@ -80,7 +80,7 @@ def test_plain_add_with_errors_renders_the_full_page(case, worker_client):
     body = response.content.decode()
     assert "<html" in body
     assert "内容を入力してください。" in body
-    assert "所要時間は0分以上で入力してください。" in body
+    assert "所要時間は0分から1440分（24時間）までの間で入力してください。" in body
 
 
 @time_machine.travel(NOW, tick=False)
