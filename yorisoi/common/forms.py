@@ -73,9 +73,27 @@ class VersionedFormMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+# Django's empty choice 「---------」 reads as a machine value; every list starts with this instead.
+EMPTY_CHOICE_LABEL = "選んでください"
+_DJANGO_EMPTY_LABEL = "---------"
+
+
+def use_japanese_empty_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_CHOICE_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == _DJANGO_EMPTY_LABEL for value, label in choices):
+            field.choices = [(value, EMPTY_CHOICE_LABEL if value == "" and label == _DJANGO_EMPTY_LABEL else label)
+                             for value, label in choices]
+
+
 def apply_japanese_required_messages(form: forms.Form) -> None:
-    """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one."""
+    """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one; lists start with
+    「選んでください」."""
     for field in form.fields.values():
+        use_japanese_empty_choice(field)
         # A list, a check box or a file is chosen, not typed.
         chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField | forms.FileField)
         field.error_messages["required"] = f"{field.label}を{'選んで' if chosen else '入力して'}ください。"

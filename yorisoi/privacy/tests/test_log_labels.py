@@ -35,10 +35,13 @@ def test_every_section_written_by_the_code_has_a_japanese_label():
     ("approval=submitted", "決裁：申請"),
     ("intake->coordinating", "相談受付→調整中"),
     ("approval=approved", "決裁：承認"),
-    ("done activity=692", "完了 支援経過記録ID：692"),
+    ("done activity=692", "完了 支援経過記録 #692"),
     ("template=1 added=12", "テンプレート：1 追加：12"),
-    ("他センターからの引継ぎ 状態=すべて", "他センターからの引継ぎ 状態=すべて"),
-    ("提供先ID=30 根拠=本人の同意", "提供先ID=30 根拠=本人の同意"),
+    ("他センターからの引継ぎ 状態=すべて", "他センターからの引継ぎ 状態：すべて"),
+    ("提供先ID=30 根拠=本人の同意", "提供先 #30 根拠：本人の同意"),
+    ("センターID=3（受け入れ時）", "センター #3（受け入れ時）"),
+    ("action=history", "操作：変更履歴の閲覧"),
+    ("organization=5", "機関 #5"),
     ("", ""),
 ])
 def test_details_are_shown_in_japanese_and_japanese_text_as_written(stored, shown):
