@@ -55,3 +55,42 @@ def test_first_day_of_heisei_and_last_day_of_showa():
 def test_fiscal_year_runs_april_to_march():
     assert fiscal_year(dt.date(2026, 3, 31)) == 2025
     assert fiscal_year(dt.date(2026, 4, 1)) == 2026
+
+
+def test_format_era_with_the_weekday_and_the_short_style_for_tables():
+    day = dt.date(2026, 11, 24)
+    assert format_era(day, style="weekday") == "令和8年11月24日（火）"
+    assert format_era(day, style="short") == "R8.11.24"
+    assert format_era(day, style="short_weekday") == "R8.11.24（火）"
+    assert format_era(day, style="year") == "令和8年"
+
+
+@pytest.mark.parametrize("day, long, short", [
+    (dt.date(1, 1, 1), "1年1月1日", "1.1.1"),
+    (dt.date(1868, 1, 24), "1868年1月24日", "1868.1.24"),
+])
+def test_a_date_before_meiji_is_shown_in_gregorian_and_never_refused(day, long, short):
+    assert format_era(day) == long
+    assert format_era(day, style="short") == short
+    assert format_era(day, style="year") == f"{day.year}年"
+    assert format_both(day) == f"{long}（{day.year:04d}-{day.month:02d}-{day.day:02d}）"
+
+
+def test_date_times_are_shown_in_japan_time():
+    from yorisoi.common.eras import format_era_datetime, format_log_time
+
+    at = dt.datetime(2026, 12, 7, 4, 5, 6, tzinfo=dt.UTC)  # 13:05 in Japan
+    assert format_era_datetime(at) == "令和8年12月7日 13:05"
+    assert format_era_datetime(at, style="short") == "R8.12.7 13:05"
+    assert format_era_datetime(at, style="weekday") == "令和8年12月7日（月） 13:05"
+    assert format_log_time(at) == "2026-12-07 13:05:06"
+
+
+def test_the_template_filters_show_the_same_styles():
+    from django.template import Context, Template
+
+    page = Template('{% load yorisoi_tags %}{{ d|era }}|{{ d|era:"weekday" }}|{{ old|era }}|{{ at|era_datetime }}'
+                    "|{{ at|log_time }}|{{ none|era }}")
+    shown = page.render(Context({"d": dt.date(2026, 12, 7), "old": dt.date(1, 1, 1),
+                                 "at": dt.datetime(2026, 12, 7, 4, 5, tzinfo=dt.UTC), "none": None}))
+    assert shown == "令和8年12月7日|令和8年12月7日（月）|1年1月1日|令和8年12月7日 13:05|2026-12-07 13:05:00|"
