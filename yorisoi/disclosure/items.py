@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.utils import timezone
 
-from yorisoi.common.eras import format_both
+from yorisoi.common.eras import format_both, format_era_datetime
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def snapshot(person, item_codes, activities) -> dict:
         if rows:
             groups.append({"code": group.code, "label": group.label, "rows": rows})
     records = [
-        {"at": timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"), "kind": a.get_kind_display(),
+        {"at": format_era_datetime(a.occurred_at), "kind": a.get_kind_display(),
          "counterpart": a.counterpart, "text": a.narrative}
         for a in sorted(activities, key=lambda a: (a.occurred_at, a.pk))
     ]

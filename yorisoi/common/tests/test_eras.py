@@ -94,3 +94,20 @@ def test_the_template_filters_show_the_same_styles():
     shown = page.render(Context({"d": dt.date(2026, 12, 7), "old": dt.date(1, 1, 1),
                                  "at": dt.datetime(2026, 12, 7, 4, 5, tzinfo=dt.UTC), "none": None}))
     assert shown == "令和8年12月7日|令和8年12月7日（月）|1年1月1日|令和8年12月7日 13:05|2026-12-07 13:05:00|"
+
+
+def test_templates_show_dates_only_through_the_era_filters():
+    """`|date:` is for machine values only: the datetime attribute of <time> and dates in query strings."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    use = re.compile(r"""(?P<before>\S{0,10})\{\{[^}]*\|date:(?P<format>'[^']*'|"[^"]*")""")
+    wrong = []
+    for path in root.rglob("*.html"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in use.finditer(line):
+                machine = match["before"].endswith(('datetime="', "date=")) and match["format"][1:-1] in ("c", "Y-m-d")
+                if not machine:
+                    wrong.append(f"{path.relative_to(root)}:{number}: {match.group()}")
+    assert not wrong, "Show dates with |era, |era_datetime or |log_time (common/eras.py):\n  " + "\n  ".join(wrong)
