@@ -155,6 +155,33 @@ def parse_date(text: str) -> dt.date:
     raise EraDateError("日付の形式が正しくありません（例：昭和40年1月2日、S40.1.2、1965-01-02）。")
 
 
+# The time at the end of a date-time: 「… 13:05」「…T13:05」「…日13時5分」「… 9時」「… 午後1時30分」.
+_TIME_AT_END = re.compile(
+    r"^(?P<date>.+?)(?:\s+|T|(?<=日))(?P<noon>午前|午後)?\s*(?P<hour>\d{1,2})\s*"
+    r"(?:[:時]\s*(?P<minute>\d{1,2})\s*分?|時)(?::\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def parse_datetime(text: str) -> tuple[dt.date, dt.time]:
+    """Read a date and a time typed together (the date in any form parse_date reads); raise EraDateError."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    if not cleaned:
+        raise EraDateError("日時を入力してください。")
+    match = _TIME_AT_END.match(cleaned)
+    if not match:
+        parse_date(cleaned)  # a bad date is named first
+        raise EraDateError("時刻も入力してください（例：令和8年12月7日 13:05）。")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["noon"]:
+        if hour > 12:
+            raise EraDateError("午前・午後をつけるときは、時を12以下で入力してください。")
+        hour = hour % 12 + (12 if match["noon"] == "午後" else 0)
+    if hour > 23 or minute > 59:
+        raise EraDateError(f"{hour}時{minute}分という時刻はありません（0:00〜23:59）。")
+    return parse_date(match["date"]), dt.time(hour, minute)
+
+
 def _make_date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from .eras import EraDateError, format_era, parse_date
+from .eras import EraDateError, format_era, format_era_datetime, parse_date, parse_datetime
 from .kana import is_katakana_reading, to_katakana_reading
 
 
@@ -41,17 +41,40 @@ class EraDateField(forms.DateField):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """datetime-local input in Japan time; accepts 2025-04-01T10:00 and 2025/4/1 10:00."""
+class EraDateTimeInput(forms.TextInput):
+    """A text box for a date and a time: shows 令和8年12月7日 13:05 (Japan time), not the browser's Gregorian widget."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
-    default_error_messages = {"invalid": "日時の形式が正しくありません（例：2025-04-01 10:00）。"}
+    def __init__(self, attrs=None):
+        base = {"placeholder": "例：令和8年12月7日 13:05、R8.12.7 13:05", "autocomplete": "off",
+                "inputmode": "text", "class": "era-datetime"}
+        super().__init__({**base, **(attrs or {})})
 
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return super().prepare_value(value)
+    def format_value(self, value):
+        if isinstance(value, dt.datetime):
+            return format_era_datetime(value)
+        return value  # what was typed, shown back as it was
+
+
+class EraDateTimeField(forms.DateTimeField):
+    """A date and time in Japan time, typed as 令和8年12月7日 13:05, R8.12.7 13:05, 2026-12-07 13:05,
+    2026/12/7 13時5分 or 2026-12-07T13:05 (full-width digits too)."""
+
+    widget = EraDateTimeInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if timezone.is_aware(value) else timezone.make_aware(value)
+        try:
+            day, time = parse_datetime(str(value))
+        except EraDateError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+# The name the apps' forms import (it was a datetime-local input before).
+LocalDateTimeField = EraDateTimeField
 
 
 class KatakanaReadingField(forms.CharField):
