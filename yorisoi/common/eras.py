@@ -10,7 +10,8 @@ Shown dates, decided here and nowhere else (templates use the filters of common/
 - short    R8.11.24                     dense table cells and one-line lists only
 - date-time: the date in one of those styles and the time, 令和8年11月24日 13:05 (format_era_datetime)
 - Gregorian: 2026-11-24 13:05:07 in technical logs (format_log_time), and beside the era date where another
-  agency's form asks for it (format_both: face sheets and letters); machine values (files, URLs) use ISO.
+  agency's form asks for it (format_both, format_gregorian: birth dates on face sheets, letters); machine values
+  (files, URLs, the datetime attribute) use ISO.
 A date before 明治 (a typing slip such as 0001-01-01) is shown in Gregorian, never refused.
 """
 
@@ -111,13 +112,20 @@ def format_log_time(value: dt.datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}"
 
 
+def format_gregorian(day: dt.date | None) -> str:
+    """2025-04-01: beside the era date where another agency's form reads Gregorian dates."""
+    if day is None:
+        return ""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def format_both(day: dt.date | None) -> str:
     """令和7年4月1日（2025-04-01）: for face sheets and letters, where other agencies read Gregorian dates."""
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
         day = day.date()
-    return f"{format_era(day)}（{day.year:04d}-{day.month:02d}-{day.day:02d}）"
+    return f"{format_era(day)}（{format_gregorian(day)}）"
 
 
 _ERA_PATTERN = re.compile(

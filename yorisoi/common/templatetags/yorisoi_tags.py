@@ -1,6 +1,6 @@
 from django import template
 
-from yorisoi.common.eras import format_both, format_era, format_era_datetime, format_log_time
+from yorisoi.common.eras import format_both, format_era, format_era_datetime, format_gregorian, format_log_time
 
 register = template.Library()
 
@@ -36,6 +36,12 @@ def era_datetime(value, style: str = "long") -> str:
 def log_time(value) -> str:
     """{{ row.at|log_time }} → 2026-12-07 13:05:07: technical logs (the access log) only."""
     return format_log_time(value) if value else ""
+
+
+@register.filter
+def gregorian(value) -> str:
+    """2026-12-07: only beside an era date where another agency reads Gregorian (a face sheet's birth date)."""
+    return format_gregorian(_local_date(value)) if value else ""
 
 
 @register.filter
