@@ -68,6 +68,21 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID_LABEL = re.compile(r"^(?P<name>.+?)\s*ID$")
 
 
+# AccessLog.username of the rows that nightly work writes without a staff member.
+SYSTEM_USERS = {
+    "system:purge_deleted": "自動処理（削除済みの記録の完全削除）", "system:anonymise_expired": "自動処理（匿名化）",
+    "system:audit_verify": "自動処理（アクセスログの検証）",
+    "system:purge_disclosure_records": "自動処理（保存期間を過ぎた提供記録の削除）",
+}
+
+
+def username_label(username: str) -> str:
+    """The user name as written, but 「自動処理（…）」 for the system's own rows (never a command name)."""
+    if username.startswith("system:"):
+        return SYSTEM_USERS.get(username, "自動処理")
+    return username
+
+
 def section_label(section: str) -> str:
     return SECTION_LABELS.get(section, section)
 

@@ -57,3 +57,11 @@ def test_details_are_shown_in_japanese_and_japanese_text_as_written(stored, show
 ])
 def test_details_use_the_words_of_the_logged_objects_model(stored, object_type, shown):
     assert detail_label(stored, object_type) == shown
+
+
+def test_the_systems_own_rows_name_the_work_not_the_command():
+    from yorisoi.privacy.log_labels import username_label
+
+    assert username_label("system:anonymise_expired") == "自動処理（匿名化）"
+    assert username_label("system:something_new") == "自動処理"
+    assert username_label("soudan1") == "soudan1"
