@@ -65,3 +65,12 @@ def test_a_stored_date_and_time_are_shown_back_as_era_text_not_a_browser_widget(
     assert 'value="令和8年12月7日"' in str(form["day"])
     assert 'value="令和8年12月7日 13:05"' in str(form["at"])
     assert 'type="text"' in str(form["at"]) and "datetime-local" not in str(form["at"])
+
+
+def test_a_stale_edit_message_shows_dates_as_era_text():
+    from yorisoi.common.concurrency import display_value
+    from yorisoi.people.models import DisabilityCertificate, Person
+
+    assert display_value(DisabilityCertificate._meta.get_field("renewal_due"), dt.date(2027, 3, 31)) == "令和9年3月31日"
+    updated = dt.datetime(2026, 12, 7, 4, 5, tzinfo=dt.UTC)
+    assert display_value(Person._meta.get_field("updated_at"), updated) == "令和8年12月7日 13:05"
