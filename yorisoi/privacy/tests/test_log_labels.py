@@ -65,3 +65,14 @@ def test_the_systems_own_rows_name_the_work_not_the_command():
     assert username_label("system:anonymise_expired") == "自動処理（匿名化）"
     assert username_label("system:something_new") == "自動処理"
     assert username_label("soudan1") == "soudan1"
+
+
+@pytest.mark.django_db
+def test_an_export_request_names_its_recipient_staff_and_period_not_ids(center, director):
+    from yorisoi.partners.tests.factories import OrganizationFactory
+    from yorisoi.privacy.exports.specs import _ledger_summary, _log_summary
+
+    city = OrganizationFactory(center=center, name="架空市役所 福祉課")
+    ledger = _ledger_summary({"date_from": "2026-04-01", "date_to": "2026-04-30", "recipient": city.pk})
+    assert ledger == "提供日・受領日=令和8年4月1日〜令和8年4月30日、提供先=架空市役所 福祉課"
+    assert "ID" not in _log_summary({"staff": director.pk}) and str(director) in _log_summary({"staff": director.pk})
