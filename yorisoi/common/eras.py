@@ -98,6 +98,8 @@ def format_era_datetime(value: dt.datetime | None, *, style: str = "long") -> st
     """令和7年4月1日 10:05 (weekday: 令和7年4月1日（火） 10:05, short: R7.4.1 10:05), in local time."""
     if value is None:
         return ""
+    if not isinstance(value, dt.datetime):
+        return format_era(value, style=style)  # a date alone has no time to show
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{format_era(value.date(), style=style)} {value:%H:%M}"
