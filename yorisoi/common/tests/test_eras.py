@@ -84,6 +84,7 @@ def test_date_times_are_shown_in_japan_time():
     assert format_era_datetime(at, style="short") == "R8.12.7 13:05"
     assert format_era_datetime(at, style="weekday") == "令和8年12月7日（月） 13:05"
     assert format_log_time(at) == "2026-12-07 13:05:06"
+    assert format_era_datetime(dt.date(2026, 12, 7)) == "令和8年12月7日"  # a date alone: no time to show
 
 
 def test_the_template_filters_show_the_same_styles():
