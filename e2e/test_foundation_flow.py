@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from e2e.helpers import shot
 from yorisoi.cases.models import Case
+from yorisoi.common.eras import format_era
 from yorisoi.people.models import Person
 from yorisoi.records.models import Activity
 
@@ -27,7 +28,9 @@ def add_record(page, when: dt.datetime, kind_label: str, counterpart: str, minut
     if details.get_attribute("open") is None:
         details.locator("summary").click()
     form = details.locator("form")
-    form.locator("[name=occurred_at]").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    field = form.get_by_label("日時")
+    assert field.get_attribute("type") == "text"  # an era date-time box, not the browser's Gregorian widget
+    field.fill(f"{format_era(when.date(), style='short')} {when:%H:%M}")  # R8.12.6 10:30
     form.locator("[name=kind]").select_option(label=kind_label)
     form.locator("[name=counterpart]").fill(counterpart)
     form.locator("[name=minutes]").fill(str(minutes))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+
+from .eras import format_era, format_era_datetime
 
 
 @dataclass(frozen=True)
@@ -64,5 +67,9 @@ def display_value(field: models.Field, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
         return str(field.related_model._base_manager.filter(pk=value).first() or value)
+    if isinstance(value, dt.datetime):
+        return format_era_datetime(value)
+    if isinstance(value, dt.date):
+        return format_era(value)
     text = str(value)
     return text if len(text) <= 80 else text[:80] + "…"

@@ -3,6 +3,16 @@
 Accepted input, full- or half-width: 昭和40年1月2日, 昭和元年, S40.1.2, s40/1/2, R7-4-1, H31.4.30,
 1965-01-02, 1965/1/2, 19650102, 1965年1月2日. A date that the named era never had (平成31年5月1日)
 is refused with a message naming the right era, rather than silently moved.
+
+Shown dates, decided here and nowhere else (templates use the filters of common/templatetags/yorisoi_tags.py):
+- long     令和8年11月24日              prose, forms, letters (the default)
+- weekday  令和8年11月24日（火）        where the day of the week matters: today, releases, records, due items
+- short    R8.11.24                     dense table cells and one-line lists only
+- date-time: the date in one of those styles and the time, 令和8年11月24日 13:05 (format_era_datetime)
+- Gregorian: 2026-11-24 13:05:07 in technical logs (format_log_time), and beside the era date where another
+  agency's form asks for it (format_both, format_gregorian: birth dates on face sheets, letters); machine values
+  (files, URLs, the datetime attribute) use ISO.
+A date before 明治 (a typing slip such as 0001-01-01) is shown in Gregorian, never refused.
 """
 
 from __future__ import annotations
@@ -11,6 +21,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -47,25 +59,75 @@ def era_end(era: Era) -> dt.date | None:
     return None if index == 0 else ERAS[index - 1].start - dt.timedelta(days=1)
 
 
+WEEKDAYS = "月火水木金土日"
+STYLES = ("long", "weekday", "short", "short_weekday", "year")
+
+
+def weekday_label(day: dt.date) -> str:
+    """月, 火, … 日"""
+    return WEEKDAYS[day.weekday()]
+
+
 def format_era(day: dt.date | None, *, style: str = "long") -> str:
-    """long: 令和7年4月1日 / short: R7.4.1 / year: 令和7年"""
+    """long: 令和7年4月1日 / weekday: 令和7年4月1日（火） / short: R7.4.1 / short_weekday: R7.4.1（火） /
+    year: 令和7年. Before 明治: the same in Gregorian (1850年1月2日, 1850.1.2)."""
     if day is None:
         return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if style not in STYLES:
+        raise ValueError(f"unknown date style {style!r}")
+    weekday = f"（{weekday_label(day)}）" if style.endswith("weekday") else ""
+    if day < ERAS[-1].start:
+        if style == "year":
+            return f"{day.year}年"
+        if style.startswith("short"):
+            return f"{day.year}.{day.month}.{day.day}{weekday}"
+        return f"{day.year}年{day.month}月{day.day}日{weekday}"
     era = era_of(day)
     year = day.year - era.start.year + 1
-    if style == "short":
-        return f"{era.letter}{year}.{day.month}.{day.day}"
+    if style.startswith("short"):
+        return f"{era.letter}{year}.{day.month}.{day.day}{weekday}"
     year_text = "元" if year == 1 else str(year)
     if style == "year":
         return f"{era.name}{year_text}年"
-    return f"{era.name}{year_text}年{day.month}月{day.day}日"
+    return f"{era.name}{year_text}年{day.month}月{day.day}日{weekday}"
+
+
+def format_era_datetime(value: dt.datetime | None, *, style: str = "long") -> str:
+    """令和7年4月1日 10:05 (weekday: 令和7年4月1日（火） 10:05, short: R7.4.1 10:05), in local time."""
+    if value is None:
+        return ""
+    if not isinstance(value, dt.datetime):
+        return format_era(value, style=style)  # a date alone has no time to show
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{format_era(value.date(), style=style)} {value:%H:%M}"
+
+
+def format_log_time(value: dt.datetime | None) -> str:
+    """2025-04-01 10:05:07 in local time: technical logs only (the access log, exports of it)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value:%Y-%m-%d %H:%M:%S}"
+
+
+def format_gregorian(day: dt.date | None) -> str:
+    """2025-04-01: beside the era date where another agency's form reads Gregorian dates."""
+    if day is None:
+        return ""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
 def format_both(day: dt.date | None) -> str:
-    """令和7年4月1日（2025-04-01）: the form shown on face sheets."""
+    """令和7年4月1日（2025-04-01）: for face sheets and letters, where other agencies read Gregorian dates."""
     if day is None:
         return ""
-    return f"{format_era(day)}（{day:%Y-%m-%d}）"
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{format_era(day)}（{format_gregorian(day)}）"
 
 
 _ERA_PATTERN = re.compile(
@@ -101,6 +163,33 @@ def parse_date(text: str) -> dt.date:
         if match := pattern.match(cleaned):
             return _make_date(int(match["year"]), int(match["month"]), int(match["day"]))
     raise EraDateError("日付の形式が正しくありません（例：昭和40年1月2日、S40.1.2、1965-01-02）。")
+
+
+# The time at the end of a date-time: 「… 13:05」「…T13:05」「…日13時5分」「… 9時」「… 午後1時30分」.
+_TIME_AT_END = re.compile(
+    r"^(?P<date>.+?)(?:\s+|T|(?<=日))(?P<noon>午前|午後)?\s*(?P<hour>\d{1,2})\s*"
+    r"(?:[:時]\s*(?P<minute>\d{1,2})\s*分?|時)(?::\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def parse_datetime(text: str) -> tuple[dt.date, dt.time]:
+    """Read a date and a time typed together (the date in any form parse_date reads); raise EraDateError."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    if not cleaned:
+        raise EraDateError("日時を入力してください。")
+    match = _TIME_AT_END.match(cleaned)
+    if not match:
+        parse_date(cleaned)  # a bad date is named first
+        raise EraDateError("時刻も入力してください（例：令和8年12月7日 13:05）。")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["noon"]:
+        if hour > 12:
+            raise EraDateError("午前・午後をつけるときは、時を12以下で入力してください。")
+        hour = hour % 12 + (12 if match["noon"] == "午後" else 0)
+    if hour > 23 or minute > 59:
+        raise EraDateError(f"{hour}時{minute}分という時刻はありません（0:00〜23:59）。")
+    return parse_date(match["date"]), dt.time(hour, minute)
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from .eras import EraDateError, format_era, parse_date
+from .eras import EraDateError, format_era, format_era_datetime, parse_date, parse_datetime
 from .kana import is_katakana_reading, to_katakana_reading
 
 
@@ -41,17 +41,40 @@ class EraDateField(forms.DateField):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """datetime-local input in Japan time; accepts 2025-04-01T10:00 and 2025/4/1 10:00."""
+class EraDateTimeInput(forms.TextInput):
+    """A text box for a date and a time: shows 令和8年12月7日 13:05 (Japan time), not the browser's Gregorian widget."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
-    default_error_messages = {"invalid": "日時の形式が正しくありません（例：2025-04-01 10:00）。"}
+    def __init__(self, attrs=None):
+        base = {"placeholder": "例：令和8年12月7日 13:05、R8.12.7 13:05", "autocomplete": "off",
+                "inputmode": "text", "class": "era-datetime"}
+        super().__init__({**base, **(attrs or {})})
 
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return super().prepare_value(value)
+    def format_value(self, value):
+        if isinstance(value, dt.datetime):
+            return format_era_datetime(value)
+        return value  # what was typed, shown back as it was
+
+
+class EraDateTimeField(forms.DateTimeField):
+    """A date and time in Japan time, typed as 令和8年12月7日 13:05, R8.12.7 13:05, 2026-12-07 13:05,
+    2026/12/7 13時5分 or 2026-12-07T13:05 (full-width digits too)."""
+
+    widget = EraDateTimeInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if timezone.is_aware(value) else timezone.make_aware(value)
+        try:
+            day, time = parse_datetime(str(value))
+        except EraDateError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+# The name the apps' forms import (it was a datetime-local input before).
+LocalDateTimeField = EraDateTimeField
 
 
 class KatakanaReadingField(forms.CharField):
@@ -73,9 +96,27 @@ class VersionedFormMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+# Django's empty choice 「---------」 reads as a machine value; every list starts with this instead.
+EMPTY_CHOICE_LABEL = "選んでください"
+_DJANGO_EMPTY_LABEL = "---------"
+
+
+def use_japanese_empty_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_CHOICE_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == _DJANGO_EMPTY_LABEL for value, label in choices):
+            field.choices = [(value, EMPTY_CHOICE_LABEL if value == "" and label == _DJANGO_EMPTY_LABEL else label)
+                             for value, label in choices]
+
+
 def apply_japanese_required_messages(form: forms.Form) -> None:
-    """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one."""
+    """Field-specific Japanese messages: 「氏を入力してください。」 rather than a generic one; lists start with
+    「選んでください」."""
     for field in form.fields.values():
+        use_japanese_empty_choice(field)
         # A list, a check box or a file is chosen, not typed.
         chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField | forms.FileField)
         field.error_messages["required"] = f"{field.label}を{'選んで' if chosen else '入力して'}ください。"

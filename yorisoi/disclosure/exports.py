@@ -1,5 +1,5 @@
 """The columns of the 第三者提供記録簿 when it leaves yorisoi. The file itself is made by the export control of
-the privacy app (a request, a director's approval, one download): privacy/exports/specs.py."""
+the privacy app (a request, a director's approval, one download): reports/exports/specs.py."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from yorisoi.common.eras import format_era_datetime
 from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.partners.selectors import kinds_for, organizations_for
 from yorisoi.privacy import policy
@@ -171,7 +172,7 @@ class ProvisionForm(forms.Form):
 
 
 def _activity_label(activity) -> str:
-    when = timezone.localtime(activity.occurred_at).strftime("%Y-%m-%d %H:%M")
+    when = format_era_datetime(activity.occurred_at, style="short")
     text = (activity.narrative or "").replace("\n", " ")
     return f"{when} {activity.get_kind_display()} {activity.counterpart} — {text[:40]}{'…' if len(text) > 40 else ''}"
 

@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from yorisoi.common.crypto import EncryptedTextField
+from yorisoi.common.eras import format_era
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
 
 
@@ -173,7 +174,7 @@ class Consent(CenterOwnedModel, VersionedModel, Attachment):
         ]
 
     def __str__(self) -> str:
-        return f"同意 {self.consented_on:%Y-%m-%d}"
+        return f"同意 {format_era(self.consented_on)}"
 
     @property
     def purpose_labels(self) -> list[str]:
@@ -324,7 +325,7 @@ class DisclosureRecord(CenterOwnedModel):
     @property
     def basis_text(self) -> str:
         if self.basis == Basis.CONSENT and self.consent_id:
-            return f"本人の同意（{self.consent.consented_on:%Y-%m-%d}、{self.consent.get_form_display()}）"
+            return f"本人の同意（{format_era(self.consent.consented_on)}、{self.consent.get_form_display()}）"
         return f"{self.get_basis_display()}：{self.legal_reason}"
 
 
@@ -421,4 +422,4 @@ class DataSubjectRequest(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}請求 {self.received_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()}請求 {format_era(self.received_on)}"

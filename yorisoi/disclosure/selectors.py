@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from yorisoi.common.eras import format_era
 from yorisoi.common.kana import name_search_key
 from yorisoi.partners.models import OrganizationKind
 from yorisoi.privacy import policy
@@ -130,7 +131,7 @@ def covering_consent(person, *, kind: OrganizationKind, purpose: str, day: dt.da
     if not in_force:
         withdrawn = [c for c in consents if c.withdrawn_on is not None and c.withdrawn_on <= day]
         if withdrawn:
-            return ConsentCheck(None, f"同意は{withdrawn[0].withdrawn_on:%Y年%-m月%-d日}に撤回されています。")
+            return ConsentCheck(None, f"同意は{format_era(withdrawn[0].withdrawn_on)}に撤回されています。")
         return ConsentCheck(None, "提供日に有効な同意がありません。")
     if not any(kind.pk in {k.pk for k in c.agency_kinds.all()} for c in in_force):
         return ConsentCheck(None, f"同意の範囲に提供先の種別「{kind.short_label}」が含まれていません。")
@@ -169,7 +170,7 @@ def valid_agreement(*, organization, day: dt.date, purpose: str, groups: list[st
     if not valid:
         expired = [a for a in agreements if a.status == AgreementStatus.ACTIVE and a.valid_to and a.valid_to < day]
         if expired:
-            return AgreementCheck(None, f"取り決めの有効期間が{expired[0].valid_to:%Y年%-m月%-d日}で終わっています。")
+            return AgreementCheck(None, f"取り決めの有効期間が{format_era(expired[0].valid_to)}で終わっています。")
         return AgreementCheck(None, "提供日に有効な取り決めがありません（締結準備中・終了を含む）。")
     from .items import group_labels
 

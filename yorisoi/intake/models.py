@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from yorisoi.cases.models import ReferralSource
 from yorisoi.common.crypto import EncryptedTextField
+from yorisoi.common.eras import format_era
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
 
 
@@ -71,7 +72,7 @@ class PreConsultation(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"事前相談 {self.consulted_on:%Y-%m-%d}"
+        return f"事前相談 {format_era(self.consulted_on)}"
 
     def clean(self) -> None:
         if self.person_id is None and not self.family_name.strip():
@@ -162,7 +163,7 @@ class Consultation(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"相談支援 {self.consulted_on:%Y-%m-%d}"
+        return f"相談支援 {format_era(self.consulted_on)}"
 
     def clean(self) -> None:
         if self.organization_id is None and not self.agency_name.strip():

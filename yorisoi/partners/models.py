@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from yorisoi.common.eras import format_era
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
 
 
@@ -229,4 +230,4 @@ class Outreach(CenterOwnedModel, VersionedModel):
         indexes = [models.Index(fields=["center", "-held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.title}"
+        return f"{format_era(self.held_on)} {self.title}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from yorisoi.common.eras import format_both
+from yorisoi.common.eras import format_era
 from yorisoi.common.kana import name_search_key
 from yorisoi.privacy import policy
 
@@ -78,7 +78,7 @@ def display_value(model_field, value) -> str:
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return format_both(value)
+        return format_era(value)
     return str(value)
 
 

@@ -39,7 +39,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from yorisoi.common.eras import format_era
+from yorisoi.common.eras import format_era_datetime
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.models import AcceptedCareLevel, AcceptedSex, Organization
 
@@ -118,8 +118,7 @@ class Vacancy:
 
 
 def _when(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{format_era(local.date(), style='short')} {local:%H:%M}"
+    return format_era_datetime(moment, style="short")
 
 
 def vacancy_of(organization: Organization, *, on: dt.date, report: VacancyReport | None) -> Vacancy:

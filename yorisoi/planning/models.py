@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from yorisoi.cases.models import ClosureOutcome
 from yorisoi.common.crypto import EncryptedTextField
+from yorisoi.common.eras import format_era
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
 
 # --- assessments -------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class Assessment(CenterOwnedModel, VersionedModel):
         indexes = [models.Index(fields=["case", "-assessed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.assessed_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {format_era(self.assessed_on)}"
 
 
 class AssessmentDomainEntry(TimeStampedModel):

@@ -23,6 +23,7 @@ SECTION_LABELS = {
     "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
     "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
     "center_settings": "センターの設定", "password": "パスワード",
+    "certificates": "障害者手帳", "external_contacts": "関係機関の担当者",
     # consent and disclosure
     "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",
     "disclosure": "第三者提供", "disclosure_document": "提供した書類", "disclosure_ledger": "第三者提供記録簿",
@@ -58,8 +59,28 @@ DETAIL_WORDS = {
     "approve": "承認", "print": "印刷", "pdf": "PDF", "compare": "比較", "done": "完了", "revoked": "取消",
     "regenerated": "再発行", "planning_write": "計画の編集", "directory": "名簿", "csv": "CSV", "xlsx": "Excel",
     "exit": "退所", "submitted": "申請",
+    # the page actions of a refused access (policy: action=…)
+    "view": "閲覧", "edit": "編集", "history": "変更履歴の閲覧", "add_record": "記録の追加",
+    "change_phase": "段階の変更",
 }
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+# 「提供先ID=71」「機関ID」+「5」: a reference to another record, shown as 「提供先 #71」 like the log's own records.
+_ID_LABEL = re.compile(r"^(?P<name>.+?)\s*ID$")
+
+
+# AccessLog.username of the rows that nightly work writes without a staff member.
+SYSTEM_USERS = {
+    "system:purge_deleted": "自動処理（削除済みの記録の完全削除）", "system:anonymise_expired": "自動処理（匿名化）",
+    "system:audit_verify": "自動処理（アクセスログの検証）",
+    "system:purge_disclosure_records": "自動処理（保存期間を過ぎた提供記録の削除）",
+}
+
+
+def username_label(username: str) -> str:
+    """The user name as written, but 「自動処理（…）」 for the system's own rows (never a command name)."""
+    if username.startswith("system:"):
+        return SYSTEM_USERS.get(username, "自動処理")
+    return username
 
 
 def section_label(section: str) -> str:
@@ -116,6 +137,13 @@ class _Words:
         return self.own[0].get(word) or self.field(word) or self.project[0].get(word) or word
 
 
+def _pair(label: str, value: str) -> str:
+    reference = _ID_LABEL.match(label)
+    if reference and value[:1].isdigit():
+        return f"{reference['name']} #{value}"
+    return f"{label}：{value}"
+
+
 def _token(token: str, word: _Words) -> str:
     if "->" in token:
         before, _, after = token.partition("->")
@@ -123,8 +151,8 @@ def _token(token: str, word: _Words) -> str:
     if "=" in token:
         key, _, value = token.partition("=")
         if _IDENTIFIER.match(key):
-            return f"{DETAIL_KEYS.get(key, word(key))}：{word(value) if _IDENTIFIER.match(value) else value}"
-        return token
+            return _pair(DETAIL_KEYS.get(key, word(key)), word(value) if _IDENTIFIER.match(value) else value)
+        return _pair(key, value) if key else token
     parts = token.split(",")
     if len(parts) > 1 and all(_IDENTIFIER.match(part) for part in parts):
         joined = "・".join(word(part) for part in parts)

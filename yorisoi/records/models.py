@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from yorisoi.common.crypto import EncryptedTextField
+from yorisoi.common.eras import format_era_datetime
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
 
 
@@ -65,4 +66,4 @@ class Activity(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {format_era_datetime(self.occurred_at)}"

@@ -1,5 +1,5 @@
 """Export control screens: ask for a list export with a reason, the director's queue and decision, the single
-download. The rules and the file live in privacy/exports; these views only ask and show."""
+download. The rules and the file live in reports/exports; these views only ask and show."""
 
 from __future__ import annotations
 

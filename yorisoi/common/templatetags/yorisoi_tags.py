@@ -1,25 +1,53 @@
 from django import template
 
-from yorisoi.common.eras import format_both, format_era
+from yorisoi.common.eras import format_both, format_era, format_era_datetime, format_gregorian, format_log_time
 
 register = template.Library()
+
+# The date styles are described in common/eras.py; these filters are the only way templates show a date.
+
+
+def _local_date(value):
+    if hasattr(value, "date") and callable(value.date):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
 
 
 @register.filter
 def era(value, style: str = "long") -> str:
-    """{{ person.birth_date|era }} → 昭和40年1月2日; |era:"short" → S40.1.2"""
+    """{{ person.birth_date|era }} → 昭和40年1月2日; |era:"weekday" → 令和8年12月7日（月）; |era:"short" → S40.1.2
+    (dense tables only)"""
     if value is None or value == "":
         return ""
-    if hasattr(value, "date") and callable(value.date):
-        from django.utils import timezone
+    return format_era(_local_date(value), style=style)
 
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_era(value, style=style)
+
+@register.filter
+def era_datetime(value, style: str = "long") -> str:
+    """{{ activity.occurred_at|era_datetime }} → 令和8年12月7日 13:05; |era_datetime:"short" → R8.12.7 13:05"""
+    if value is None or value == "":
+        return ""
+    return format_era_datetime(value, style=style)
+
+
+@register.filter
+def log_time(value) -> str:
+    """{{ row.at|log_time }} → 2026-12-07 13:05:07: technical logs (the access log) only."""
+    return format_log_time(value) if value else ""
+
+
+@register.filter
+def gregorian(value) -> str:
+    """2026-12-07: only beside an era date where another agency reads Gregorian (a face sheet's birth date)."""
+    return format_gregorian(_local_date(value)) if value else ""
 
 
 @register.filter
 def era_both(value) -> str:
-    return format_both(value) if value else ""
+    """令和8年12月7日（2026-12-07）: face sheets and letters to other agencies."""
+    return format_both(_local_date(value)) if value else ""
 
 
 @register.filter

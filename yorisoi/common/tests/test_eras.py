@@ -55,3 +55,60 @@ def test_first_day_of_heisei_and_last_day_of_showa():
 def test_fiscal_year_runs_april_to_march():
     assert fiscal_year(dt.date(2026, 3, 31)) == 2025
     assert fiscal_year(dt.date(2026, 4, 1)) == 2026
+
+
+def test_format_era_with_the_weekday_and_the_short_style_for_tables():
+    day = dt.date(2026, 11, 24)
+    assert format_era(day, style="weekday") == "令和8年11月24日（火）"
+    assert format_era(day, style="short") == "R8.11.24"
+    assert format_era(day, style="short_weekday") == "R8.11.24（火）"
+    assert format_era(day, style="year") == "令和8年"
+
+
+@pytest.mark.parametrize("day, long, short", [
+    (dt.date(1, 1, 1), "1年1月1日", "1.1.1"),
+    (dt.date(1868, 1, 24), "1868年1月24日", "1868.1.24"),
+])
+def test_a_date_before_meiji_is_shown_in_gregorian_and_never_refused(day, long, short):
+    assert format_era(day) == long
+    assert format_era(day, style="short") == short
+    assert format_era(day, style="year") == f"{day.year}年"
+    assert format_both(day) == f"{long}（{day.year:04d}-{day.month:02d}-{day.day:02d}）"
+
+
+def test_date_times_are_shown_in_japan_time():
+    from yorisoi.common.eras import format_era_datetime, format_log_time
+
+    at = dt.datetime(2026, 12, 7, 4, 5, 6, tzinfo=dt.UTC)  # 13:05 in Japan
+    assert format_era_datetime(at) == "令和8年12月7日 13:05"
+    assert format_era_datetime(at, style="short") == "R8.12.7 13:05"
+    assert format_era_datetime(at, style="weekday") == "令和8年12月7日（月） 13:05"
+    assert format_log_time(at) == "2026-12-07 13:05:06"
+    assert format_era_datetime(dt.date(2026, 12, 7)) == "令和8年12月7日"  # a date alone: no time to show
+
+
+def test_the_template_filters_show_the_same_styles():
+    from django.template import Context, Template
+
+    page = Template('{% load yorisoi_tags %}{{ d|era }}|{{ d|era:"weekday" }}|{{ old|era }}|{{ at|era_datetime }}'
+                    "|{{ at|log_time }}|{{ none|era }}")
+    shown = page.render(Context({"d": dt.date(2026, 12, 7), "old": dt.date(1, 1, 1),
+                                 "at": dt.datetime(2026, 12, 7, 4, 5, tzinfo=dt.UTC), "none": None}))
+    assert shown == "令和8年12月7日|令和8年12月7日（月）|1年1月1日|令和8年12月7日 13:05|2026-12-07 13:05:00|"
+
+
+def test_templates_show_dates_only_through_the_era_filters():
+    """`|date:` is for machine values only: the datetime attribute of <time> and dates in query strings."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    use = re.compile(r"""(?P<before>\S{0,10})\{\{[^}]*\|date:(?P<format>'[^']*'|"[^"]*")""")
+    wrong = []
+    for path in root.rglob("*.html"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in use.finditer(line):
+                machine = match["before"].endswith(('datetime="', "date=")) and match["format"][1:-1] in ("c", "Y-m-d")
+                if not machine:
+                    wrong.append(f"{path.relative_to(root)}:{number}: {match.group()}")
+    assert not wrong, "Show dates with |era, |era_datetime or |log_time (common/eras.py):\n  " + "\n  ".join(wrong)

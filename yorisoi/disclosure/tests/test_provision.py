@@ -66,7 +66,7 @@ def test_provision_with_a_withdrawn_consent_is_refused(worker_client, person, ci
     ConsentFactory(person=person, withdrawn_on=dt.date(2026, 11, 1), withdrawal_method="oral")
     response = _post(worker_client, person, city)
     text = response.content.decode()
-    assert "同意は2026年11月1日に撤回されています。" in text
+    assert "同意は令和8年11月1日に撤回されています。" in text
     assert not DisclosureRecord.objects.exists()
 
 
@@ -157,7 +157,7 @@ def test_an_expired_agreement_is_named_in_the_refusal(worker_client, person, cen
     AgreementFactory(organization=city, valid_to=dt.date(2026, 10, 31))
     ConsentFactory(person=person)
     response = _post(worker_client, person, city)
-    assert "取り決めの有効期間が2026年10月31日で終わっています。" in response.content.decode()
+    assert "取り決めの有効期間が令和8年10月31日で終わっています。" in response.content.decode()
 
 
 def test_the_other_basis_without_agreement_is_refused(worker_client, person, center):

@@ -95,7 +95,7 @@ def test_writes_its_own_access_log_rows_with_the_counts(old_deleted, center, cap
 def test_the_directors_audit_screen_shows_the_purge(old_deleted, director_client):
     call_command("purge_deleted", "--older-than-days", "30", "--yes")
     page = director_client.get("/privacy/audit/?action=delete").content.decode()
-    assert "system:purge_deleted" in page
+    assert "自動処理（削除済みの記録の完全削除）" in page and "system:purge_deleted" not in page
     assert "保存期間経過後の完全削除" in page
 
 

@@ -472,7 +472,7 @@ def may_restore(user: Actor) -> bool:
 # --- exports and retention ---------------------------------------------------------------------------
 
 
-# Who may ask for which list (privacy/exports): the lists hold only what the requester already sees.
+# Who may ask for which list (reports/exports): the lists hold only what the requester already sees.
 # Clerks: persons and cases (basic columns), never the ledger (health and justice are provided through it).
 # Auditors read on screen and take out the ledger and the access log for an inspection, never lists of persons.
 EXPORT_ROLES = {

@@ -3,6 +3,7 @@
 from django import template
 
 from yorisoi.privacy import policy, selectors
+from yorisoi.privacy.log_labels import username_label
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def person_access_history(context, person, limit: int = ACCESS_HISTORY_LIMIT):
         row.section_label = selectors.section_label(row.section)
         row.detail_label = selectors.detail_label(row.detail, row.object_type)
     return {"show": show, "rows": rows, "person": person, "limit": limit}
+
+
+@register.filter
+def log_user(username) -> str:
+    """{{ row.username|log_user }}: 「自動処理（匿名化）」 for the system's rows, the user name otherwise."""
+    return username_label(username or "")
 
 
 @register.inclusion_tag("privacy/_audit_nav_link.html", takes_context=True)

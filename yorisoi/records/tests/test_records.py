@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
@@ -31,7 +32,7 @@ def _record(**overrides) -> dict:
 @time_machine.travel(NOW, tick=False)
 def test_add_form_defaults_to_now_in_japan_time(case, worker_client):
     body = worker_client.get(reverse("records:add", args=[case.pk])).content.decode()
-    assert 'value="2026-11-20T15:00"' in body
+    assert 'value="令和8年11月20日 15:00"' in body and 'type="datetime-local"' not in body
 
 
 @time_machine.travel(NOW, tick=False)
@@ -81,6 +82,16 @@ def test_plain_add_with_errors_renders_the_full_page(case, worker_client):
     assert "<html" in body
     assert "内容を入力してください。" in body
     assert "所要時間は0分から1440分（24時間）までの間で入力してください。" in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_era_date_time_is_accepted_and_a_bad_one_is_kept_with_a_japanese_error(case, worker_client):
+    bad = worker_client.post(reverse("records:add", args=[case.pk]), _record(occurred_at="R8.11.20 25:00"))
+    assert bad.status_code == 200
+    assert "時刻はありません" in bad.content.decode() and 'value="R8.11.20 25:00"' in bad.content.decode()
+    worker_client.post(reverse("records:add", args=[case.pk]), _record(occurred_at="Ｒ８．１１．２０ １４時３０分"))
+    saved = Activity.objects.get(case=case)
+    assert timezone.localtime(saved.occurred_at).strftime("%Y-%m-%d %H:%M") == "2026-11-20 14:30"
 
 
 @time_machine.travel(NOW, tick=False)

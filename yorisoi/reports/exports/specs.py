@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from yorisoi.accounts.models import Staff
+from yorisoi.common.eras import format_era
 from yorisoi.privacy.models import ExportTarget
 
 BAD_FILTERS = "抽出条件を確認してください。一覧の画面に戻って条件を直してから申請してください。"
@@ -56,6 +57,11 @@ def _date(value) -> str:
 
 def _iso(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _period(filters: dict) -> str:
+    """The period of a request's filters as people read it: 令和8年4月1日〜令和8年4月30日."""
+    return f"{format_era(_iso(filters.get('date_from')))}〜{format_era(_iso(filters.get('date_to')))}"
 
 
 def _url(name: str, params: dict) -> str:
@@ -169,9 +175,12 @@ def _ledger_summary(filters: dict) -> str:
 
     parts = []
     if filters.get("date_from") or filters.get("date_to"):
-        parts.append(f"提供日・受領日={filters.get('date_from') or ''}〜{filters.get('date_to') or ''}")
+        parts.append(f"提供日・受領日={_period(filters)}")
     if filters.get("recipient"):
-        parts.append(f"提供先ID={filters['recipient']}")
+        from yorisoi.partners.models import Organization
+
+        name = Organization._base_manager.filter(pk=filters["recipient"]).values_list("name", flat=True).first()
+        parts.append(f"提供先={name or '（削除された機関）'}")
     if filters.get("person"):
         parts.append("対象者指定あり")
     if filters.get("basis"):
@@ -234,11 +243,11 @@ def _log_summary(filters: dict) -> str:
 
     parts = []
     if filters.get("staff"):
-        parts.append(f"職員ID={filters['staff']}")
+        parts.append(f"職員={Staff._base_manager.filter(pk=filters['staff']).first() or '（不明な職員）'}")
     if filters.get("person"):
         parts.append(f"対象者={filters['person']}")
     if filters.get("date_from") or filters.get("date_to"):
-        parts.append(f"期間={filters.get('date_from') or ''}〜{filters.get('date_to') or ''}")
+        parts.append(f"期間={_period(filters)}")
     if filters.get("action"):
         parts.append(f"操作={AccessAction(filters['action']).label}")
     return "、".join(parts) or "条件なし"
