@@ -153,8 +153,9 @@ def create_pre_consultation(*, actor: Staff, request=None, **values) -> PreConsu
 @transaction.atomic
 def update_pre_consultation(*, actor: Staff, entry: PreConsultation, expected_version: int, request=None,
                             **values) -> PreConsultation:
-    if not intake_access(actor).can_edit_pre_consultations or entry.center_id != actor.center_id:
+    if not intake_access(actor).can_edit_pre_consultations:
         raise PermissionDenied
+    policy.require_same_center(actor, entry)
     _check_pre_consultation_values(actor, values)
     current = lock_for_edit(PreConsultation, pk=entry.pk, expected_version=expected_version)
     if current.status == PreConsultationStatus.CASE and values.get("status", current.status) != current.status:
@@ -183,8 +184,9 @@ def convert_to_case(*, actor: Staff, entry: PreConsultation, expected_version: i
     new person registered from the name on the entry when `register_new` is set. The referral fields come
     from the entry; its summary becomes the case's first support record (連絡調整).
     """
-    if not intake_access(actor).can_edit_pre_consultations or entry.center_id != actor.center_id:
+    if not intake_access(actor).can_edit_pre_consultations:
         raise PermissionDenied
+    policy.require_same_center(actor, entry)
     current = lock_for_edit(PreConsultation, pk=entry.pk, expected_version=expected_version)
     if current.case_id:
         raise ValidationError("この事前相談はすでにケースになっています。")
@@ -268,8 +270,9 @@ def create_consultation(*, actor: Staff, request=None, **values) -> Consultation
 @transaction.atomic
 def update_consultation(*, actor: Staff, entry: Consultation, expected_version: int, request=None,
                         **values) -> Consultation:
-    if not intake_access(actor).can_edit_consultations or entry.center_id != actor.center_id:
+    if not intake_access(actor).can_edit_consultations:
         raise PermissionDenied
+    policy.require_same_center(actor, entry)
     _check_consultation_values(actor, values)
     current = lock_for_edit(Consultation, pk=entry.pk, expected_version=expected_version)
     for name, value in values.items():

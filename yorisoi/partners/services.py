@@ -15,6 +15,7 @@ from django.db import transaction
 from yorisoi.accounts.models import Staff
 from yorisoi.common.concurrency import lock_for_edit
 from yorisoi.common.kana import to_katakana_reading
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
@@ -85,7 +86,8 @@ def create_organization(*, actor: Staff, request=None, **values) -> Organization
 def update_organization(*, actor: Staff, organization: Organization, expected_version: int, request=None,
                         change_reason: str = "", **values) -> Organization:
     """Save if nobody saved since `expected_version`; else StaleEditError (nothing is written)."""
-    _require(selectors.directory_access(actor).can_edit_directory and organization.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_edit_directory)
+    policy.require_same_center(actor, organization)
     _check_fields(values, ORGANIZATION_FIELDS)
     _check_kind(actor, values.get("kind"))
     current = lock_for_edit(Organization, pk=organization.pk, expected_version=expected_version)
@@ -112,7 +114,8 @@ def _check_post_dates(started_on: dt.date | None, ended_on: dt.date | None) -> N
 
 @transaction.atomic
 def add_contact(*, actor: Staff, organization: Organization, request=None, **values) -> OrganizationContact:
-    _require(selectors.directory_access(actor).can_edit_directory and organization.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_edit_directory)
+    policy.require_same_center(actor, organization)
     _check_fields(values, CONTACT_FIELDS)
     contact = OrganizationContact(center_id=actor.center_id, organization=organization, created_by=actor,
                                   updated_by=actor, **values)
@@ -126,7 +129,8 @@ def add_contact(*, actor: Staff, organization: Organization, request=None, **val
 @transaction.atomic
 def update_contact(*, actor: Staff, contact: OrganizationContact, expected_version: int, request=None,
                    **values) -> OrganizationContact:
-    _require(selectors.directory_access(actor).can_edit_directory and contact.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_edit_directory)
+    policy.require_same_center(actor, contact)
     _check_fields(values, CONTACT_FIELDS)
     current = lock_for_edit(OrganizationContact, pk=contact.pk, expected_version=expected_version)
     for name, value in values.items():
@@ -158,7 +162,8 @@ def end_contact_post(*, actor: Staff, contact: OrganizationContact, ended_on: dt
     `successor` (name, name_kana, title, phone, email) adds the person who takes over the post, from the
     same date, and links it from the ended row. `moved_to` records the same person in a post at another
     organization of the center (officers move between offices), from the same date."""
-    _require(selectors.directory_access(actor).can_edit_directory and contact.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_edit_directory)
+    policy.require_same_center(actor, contact)
     if reason not in PostEndReason.values:
         raise ValidationError({"reason": "離任の理由を選んでください。"})
     current = lock_for_edit(OrganizationContact, pk=contact.pk, expected_version=expected_version)
@@ -174,8 +179,7 @@ def end_contact_post(*, actor: Staff, contact: OrganizationContact, ended_on: dt
             phone=successor.get("phone", ""), email=successor.get("email", ""), started_on=ended_on,
         )
     if moved_to is not None:
-        if moved_to.center_id != actor.center_id:
-            raise PermissionDenied
+        policy.require_same_center(actor, moved_to)
         change.new_post = add_contact(
             actor=actor, organization=moved_to, request=request, name=current.name, name_kana=current.name_kana,
             started_on=ended_on, notes=f"{current.organization.name}から異動",
@@ -199,10 +203,7 @@ def end_contact_post(*, actor: Staff, contact: OrganizationContact, ended_on: dt
 def _check_outreach_links(actor: Staff, organizations, staff) -> None:
     if not organizations:
         raise ValidationError({"organizations": "対象機関を1つ以上選んでください。"})
-    if any(o.center_id != actor.center_id for o in organizations):
-        raise PermissionDenied
-    if any(s.center_id != actor.center_id for s in staff):
-        raise PermissionDenied
+    policy.require_same_center(actor, *organizations, *staff)
 
 
 @transaction.atomic
@@ -223,7 +224,8 @@ def record_outreach(*, actor: Staff, organizations, staff=(), request=None, **va
 @transaction.atomic
 def update_outreach(*, actor: Staff, outreach: Outreach, expected_version: int, organizations, staff=(),
                     request=None, **values) -> Outreach:
-    _require(selectors.directory_access(actor).can_edit_outreach and outreach.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_edit_outreach)
+    policy.require_same_center(actor, outreach)
     _check_fields(values, OUTREACH_FIELDS)
     organizations, staff = list(organizations), list(staff)
     _check_outreach_links(actor, organizations, staff)
@@ -269,7 +271,8 @@ def add_organization_kind(*, actor: Staff, request=None, **values) -> Organizati
 
 @transaction.atomic
 def update_organization_kind(*, actor: Staff, kind: OrganizationKind, request=None, **values) -> OrganizationKind:
-    _require(selectors.directory_access(actor).can_manage_kinds and kind.center_id == actor.center_id)
+    _require(selectors.directory_access(actor).can_manage_kinds)
+    policy.require_same_center(actor, kind)
     _check_fields(values, KIND_FIELDS)
     _check_label_free(actor, values.get("label", kind.label), exclude_pk=kind.pk)
     for name, value in values.items():

@@ -61,7 +61,8 @@ def grant_break_glass(*, actor: Actor, reason: str, case=None, person=None, requ
     if (case is None) == (person is None):
         raise ValueError("name exactly one of case or person")
     target = case if case is not None else person
-    if target.center_id != actor.center_id or target.deleted_at is not None:
+    policy.require_same_center(actor, target)
+    if target.deleted_at is not None:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -185,8 +186,9 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 def _check_target(actor: Actor, obj: models.Model) -> None:
-    if not is_soft_deletable(type(obj)) or obj.center_id != actor.center_id:
+    if not is_soft_deletable(type(obj)):
         raise PermissionDenied
+    policy.require_same_center(actor, obj)
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def _require(allowed: bool) -> None:
 def _require_sender(actor: Staff, case: Case) -> None:
     """A director or worker of the case's center who may open the case."""
     _require(transfer_access(actor).can_send and policy.may_open_case(actor))
-    _require(case.center_id == actor.center_id and policy.cases_for(actor).filter(pk=case.pk).exists())
+    policy.require(actor, "view", case)
 
 
 def _require_receiver(actor: Staff, transfer: Transfer) -> None:
@@ -58,7 +58,7 @@ def _require_receiver(actor: Staff, transfer: Transfer) -> None:
 
 
 def _check_target(actor: Staff, organization: Organization) -> None:
-    _require(organization.center_id == actor.center_id)
+    policy.require_same_center(actor, organization)
     if organization.kind.code != OTHER_CENTER_KIND or organization.kind.center_id is not None:
         raise ValidationError({"recipient": "引継ぎ先には、関係機関の種別が「他の地域生活定着支援センター」の機関を"
                                             "選んでください。"})
@@ -317,10 +317,9 @@ def accept_transfer(*, actor: Staff, transfer: Transfer, kind: str, family_name:
     _require_receiver(actor, transfer)
     current = _lock(transfer)
     _pending(current)
-    if main_staff is not None and main_staff.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, main_staff)
     if person is not None:
-        _require(person.center_id == actor.center_id and policy.persons_for(actor).filter(pk=person.pk).exists())
+        policy.require(actor, "view", person)
     errors = {}
     if kind not in CaseKind.values:
         errors["kind"] = "支援の種別を選んでください。"

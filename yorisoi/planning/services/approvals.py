@@ -89,8 +89,9 @@ def submit(*, actor: Staff, subject: SupportPlan | ClosureRequest, request=None)
 
 
 def _check_decider(actor: Staff, current) -> None:
-    if not rules.may_approve(actor) or current.center_id != actor.center_id:
+    if not rules.may_approve(actor):
         raise PermissionDenied
+    policy.require(actor, "view", current)
     if current.status != ApprovalStatus.PENDING:
         raise ValidationError(f"この申請はすでに{current.get_status_display()}になっています。")
     if current.submitted_by_id == actor.pk:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from yorisoi.accounts.models import Staff
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
@@ -64,8 +65,7 @@ def add_procedure_type(*, actor: Staff, request=None, **values) -> ProcedureType
 def update_procedure_type(*, actor: Staff, procedure_type: ProcedureType, request=None, **values) -> ProcedureType:
     """Only the center's own types; a shared type is hidden with set_procedure_type_hidden instead."""
     require_catalogue_manager(actor)
-    if procedure_type.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, procedure_type)
     check_fields(values, TYPE_FIELDS)
     _check_kind(actor, values)
     _check_name_free(actor, values.get("name", procedure_type.name), exclude_pk=procedure_type.pk)
@@ -99,8 +99,7 @@ def set_procedure_type_hidden(*, actor: Staff, procedure_type: ProcedureType, hi
 
 def _own_template(actor: Staff, template: CaseTemplate) -> None:
     require_catalogue_manager(actor)
-    if template.center_id != actor.center_id:
-        raise PermissionDenied
+    policy.require_same_center(actor, template)
 
 
 @transaction.atomic

@@ -116,8 +116,9 @@ def request_export(*, actor: Staff, target: str, file_format: str, filters: Mapp
 def decide_export(*, actor: Staff, export_request: ExportRequest, approve: bool, note: str = "",
                   request=None) -> ExportRequest:
     """Approve (download allowed once, for YORISOI_EXPORT_DOWNLOAD_HOURS) or reject a pending request."""
-    if not policy.may_decide_exports(actor) or export_request.center_id != actor.center_id:
+    if not policy.may_decide_exports(actor):
         raise PermissionDenied
+    policy.require_same_center(actor, export_request)
     current = ExportRequest.objects.select_for_update().get(pk=export_request.pk)
     note = (note or "").strip()
     if current.status != ExportStatus.PENDING:
