@@ -17,6 +17,7 @@ any exception message (privacy/logs.py) and the task result only this module's o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from array import array
@@ -119,8 +120,12 @@ def build_file(export_request_id: int, *, chunk_size: int = CHUNK_SIZE) -> None:
                 missing += count - written
                 writer.rows([[f"（注）出力中に削除・変更された {count - written}件は含まれていません。"]])
         writer.close()
-        _set(current.pk, file_status=ExportFileStatus.READY, file_name=name, file_size=target.stat().st_size,
-             row_count=done, rows_done=done, built_at=timezone.now())
+        # Only a file still being built becomes ready (the nightly clean-up may have given it up meanwhile).
+        ready = ExportRequest.objects.filter(pk=current.pk, file_status=ExportFileStatus.BUILDING).update(
+            file_status=ExportFileStatus.READY, file_name=name, file_size=target.stat().st_size, row_count=done,
+            rows_done=done, built_at=timezone.now())
+        if not ready:
+            target.unlink(missing_ok=True)
         if missing:
             logger.warning("export %s: %s rows vanished while the file was written", current.pk, missing)
     except Exception as error:
@@ -194,3 +199,37 @@ def _log_export(current: ExportRequest, sheets: list[Sheet], counts: list[int]):
                               f"{'（自己承認）' if current.self_approved else ''}")
     stamp = timezone.localtime(entry.at).strftime("%Y%m%d-%H%M%S")
     return entry, f"{current.target}-export-{current.pk}-{stamp}.{fmt}"
+
+
+# --- the nightly clean-up ---------------------------------------------------------------------------------------
+
+STALE_AFTER = dt.timedelta(hours=6)  # longer than any build: a file this old that no request offers is left over
+
+
+def remove_stale_files(now: dt.datetime | None = None) -> int:
+    """Remove the files past their download deadline, and files no request offers any more (left by a download
+    whose removal failed, or by a build that was killed) once they are STALE_AFTER old. A request still waiting
+    for its file at the deadline is marked failed. Returns how many files were removed. A nightly job."""
+    now = now or timezone.now()
+    past = ExportRequest.objects.filter(status=ExportStatus.APPROVED, expires_at__lte=now)
+    expired = set(past.filter(file_status=ExportFileStatus.READY).values_list("file_name", flat=True))
+    past.filter(file_status=ExportFileStatus.READY).update(file_status=ExportFileStatus.REMOVED)
+    past.filter(file_status__in=(ExportFileStatus.QUEUED, ExportFileStatus.BUILDING)).update(
+        file_status=ExportFileStatus.FAILED, failure_reason=TOO_LATE)
+    offered = set(ExportRequest.objects.filter(status=ExportStatus.APPROVED, file_status=ExportFileStatus.READY)
+                  .values_list("file_name", flat=True))
+    removed = 0
+    for path in export_dir().iterdir():
+        if not path.is_file() or path.name in offered:
+            continue
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        if path.name in expired or now - modified >= STALE_AFTER:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def remove_stale_files_job() -> None:
+    removed = remove_stale_files()
+    if removed:
+        logger.info("exports: %s stale files removed", removed)
