@@ -67,6 +67,7 @@ def test_the_purge_of_deleted_records_can_be_switched_off(settings):
     assert "purge_deleted" not in {run.job for run in runs} and len(runs) == len(EVERY_JOB) - 1
 
 
+@pytest.mark.django_db(transaction=True)  # the command checks its connection as a long-running process does
 def test_the_scheduler_enqueues_tasks_with_ids_only_in_the_database_queue(settings):
     settings.YORISOI_NIGHTLY_AT = "00:00"
     out = io.StringIO()

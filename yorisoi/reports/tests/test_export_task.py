@@ -94,6 +94,9 @@ def test_a_task_run_twice_builds_the_file_once(persons, worker_client, director_
     assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == 1
 
 
+# transaction=True: the worker checks its connection between tasks as a long-running process does, and closes one
+# that is inside a transaction (the test's own, otherwise).
+@pytest.mark.django_db(transaction=True)
 def test_the_real_database_worker_builds_an_enqueued_export(persons, worker_client, director_client):
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     with override_settings(TASKS=DATABASE_TASKS):
