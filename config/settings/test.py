@@ -25,4 +25,4 @@ AXES_FAILURE_LIMIT = 5
 # Tasks run in the request that enqueues them (django-tasks' ImmediateBackend, as it suggests for tests); one test
 # runs the real database worker (reports/tests/test_export_task.py). Export files go to a scratch folder per process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-YORISOI_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="yorisoi-test-exports-"))
+YORISOI_EXPORT_DIR = Path(tempfile.gettempdir()) / f"yorisoi-test-exports-{os.getpid()}"  # made on first use
