@@ -134,7 +134,7 @@ class Command(BaseCommand):
             rows = [AccessLog(at=start + dt.timedelta(seconds=offset + i), staff_id=director.pk,
                               username=director.get_username(), center_id_value=director.center_id,
                               action=actions[i % 4], object_type="people.person", object_id=1 + i % 1000,
-                              person_id_value=1 + i % 1000, section="basic", detail=f"ベンチマーク {offset + i}",
+                              person_id_value=1 + i % 1000, section="face_sheet", detail=f"ベンチマーク {offset + i}",
                               prev_hash="0" * 64, row_hash=f"{offset + i:064x}") for i in range(count)]
             with transaction.atomic():
                 AccessLog.objects.bulk_create(rows, batch_size=5000)
