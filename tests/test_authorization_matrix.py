@@ -630,6 +630,7 @@ MATRIX: dict[str, Row] = {
     "reports:export_decide": on("export_request", "302 302 404 404 302"),  # POST only: a GET shows the request
     "reports:export_download": on("export_request", "302 302 404 404 302"),
     "operations:retention": page("200 403 403 403 200"),
+    "operations:nightly": page("200 403 403 403 200"),
 }
 
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "yorisoi.common",
     "yorisoi.accounts",
     "yorisoi.privacy",
@@ -177,6 +179,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- background tasks -------------------------------------------------------------------------
+# django-tasks with its database backend: the queue is a table of our own database (SQLite or PostgreSQL), so no
+# other server is needed; `manage.py db_worker` runs the tasks (started by `make run`, a service in production) and
+# `manage.py run_scheduler` enqueues the nightly jobs (yorisoi/operations/nightly.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Export files wait here between the task that builds them and the one download (never under MEDIA_ROOT: they are
+# not uploads, and a backup must not carry them).
+YORISOI_EXPORT_DIR = Path(os.environ.get("YORISOI_EXPORT_DIR", VAR_DIR / "exports"))
+# Local time (HH:MM) after which run_scheduler enqueues the nightly jobs of the day.
+YORISOI_NIGHTLY_AT = os.environ.get("YORISOI_NIGHTLY_AT", "02:30")
+# The nightly purge removes records deleted (論理削除) more than this many days ago; 0 turns the nightly purge off.
+YORISOI_PURGE_DELETED_AFTER_DAYS = int(os.environ.get("YORISOI_PURGE_DELETED_AFTER_DAYS", "90"))
 
 # --- security headers -----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -1,6 +1,8 @@
 """Tests: the same rules as production, fast hashing, fixed keys, SQLite in memory unless DATABASE_URL says."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -20,3 +22,7 @@ elif os.environ.get("YORISOI_TEST_DB_NAME"):
     # CI names its own test database so that a run never drops the one a developer's run is using.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["YORISOI_TEST_DB_NAME"]}
 AXES_FAILURE_LIMIT = 5
+# Tasks run in the request that enqueues them (django-tasks' ImmediateBackend, as it suggests for tests); one test
+# runs the real database worker (reports/tests/test_export_task.py). Export files go to a scratch folder per process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+YORISOI_EXPORT_DIR = Path(tempfile.gettempdir()) / f"yorisoi-test-exports-{os.getpid()}"  # made on first use

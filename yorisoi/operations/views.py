@@ -1,19 +1,26 @@
 """保存期間: the center's retention periods per kind of record (directors change them, auditors read them), what
-the next run of `manage.py anonymise_expired` would anonymise, and what earlier runs did."""
+the next run of `manage.py anonymise_expired` would anonymise, and what earlier runs did. 定期処理: how the nightly
+jobs ended (nightly.py), failures with their reason."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from yorisoi.common import nightly as nightly_jobs
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction, Anonymisation, RetentionRule
 from yorisoi.privacy.policy import rule
 
+from . import nightly
 from .forms import RetentionForm
+from .models import RunStatus
 from .retention import anonymise
 from .retention.kinds import KINDS
 from .retention.rules import rules_for, set_retention_rules
@@ -70,3 +77,27 @@ def retention(request):
     return render(request, "privacy/retention.html", {
         "nav": "audit", "form": form, "rows": rows, "can_edit": can_edit, "preview": preview,
         "changes": changes})
+
+
+@rule("staff")
+def nightly_runs(request):
+    """定期処理: the last two weeks of nightly runs, for directors and auditors (the jobs serve every center; a
+    failure's reason names no person and no center)."""
+    user = request.user
+    if not policy.may_view_retention(user):
+        log_access(request=request, action=AccessAction.DENIED, section="nightly")
+        raise PermissionDenied
+    runs = list(nightly.recent_runs())
+    labels = {job.code: job.label for job in nightly_jobs.jobs()}
+    for run in runs:
+        run.label = labels.get(run.job, "（現在の版にない処理）")
+    now = timezone.localtime()
+    at = nightly.nightly_time()
+    # An hour after the nightly time with nothing enqueued today: the scheduler is not running.
+    late = dt.datetime.combine(now.date(), at, tzinfo=now.tzinfo) + dt.timedelta(hours=1)
+    missing_today = now >= late and not any(run.night == now.date() for run in runs)
+    waiting = [run for run in runs if run.status == RunStatus.QUEUED and run.enqueued_at <= now - dt.timedelta(hours=1)]
+    return render(request, "operations/nightlyrun_list.html", {
+        "nav": "audit", "runs": runs, "failed": [run for run in runs if run.status == RunStatus.FAILED],
+        "at": at, "missing_today": missing_today, "waiting": waiting,
+        "jobs": [job for job in nightly_jobs.jobs() if job.enabled()]})

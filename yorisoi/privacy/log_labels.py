@@ -22,7 +22,7 @@ SECTION_LABELS = {
     "break_glass_required": "緊急閲覧の確認画面", "break_glass_list": "緊急閲覧の一覧",
     "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
     "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
-    "center_settings": "センターの設定", "password": "パスワード",
+    "center_settings": "センターの設定", "password": "パスワード", "nightly": "定期処理",
     "certificates": "障害者手帳", "external_contacts": "関係機関の担当者",
     # consent and disclosure
     "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",

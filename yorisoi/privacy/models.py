@@ -140,10 +140,21 @@ class ExportStatus(models.TextChoices):
     DOWNLOADED = "downloaded", "出力済み"
 
 
+class ExportFileStatus(models.TextChoices):
+    """The file of an approved request: built by a task after the approval (reports/exports/building.py)."""
+
+    NONE = "", "なし"
+    QUEUED = "queued", "作成待ち"
+    BUILDING = "building", "作成中"
+    READY = "ready", "作成済み"
+    FAILED = "failed", "作成失敗"
+    REMOVED = "removed", "削除済み"  # after the one download, or at the deadline
+
+
 class ExportRequest(models.Model):
     """エクスポートの申請. Lists of persons leave yorisoi only through a request that a director approved:
-    the requester downloads the file once, within a few hours of the approval; the file is generated at
-    that moment and names who exported it, when, why and this request's id."""
+    a task builds the file after the approval, and the requester downloads it once, within a few hours of the
+    approval; the file names who exported it, when, why and this request's id."""
 
     center = models.ForeignKey("accounts.Center", on_delete=models.PROTECT, related_name="+",
                                verbose_name="センター")
@@ -165,6 +176,16 @@ class ExportRequest(models.Model):
     expires_at = models.DateTimeField("ダウンロード期限", null=True, blank=True)
     downloaded_at = models.DateTimeField("ダウンロード日時", null=True, blank=True)
     row_count = models.PositiveIntegerField("出力件数", null=True, blank=True)
+    # The file, built by a task. Progress is written with queryset updates (no history row per step).
+    file_status = models.CharField("ファイルの状態", max_length=20, choices=ExportFileStatus.choices, blank=True,
+                                   default=ExportFileStatus.NONE)
+    task_id = models.CharField("タスクID", max_length=64, blank=True)
+    rows_total = models.PositiveIntegerField("出力する件数", null=True, blank=True)
+    rows_done = models.PositiveIntegerField("書き出した件数", default=0)
+    file_name = models.CharField("ファイル名", max_length=200, blank=True)  # inside YORISOI_EXPORT_DIR
+    file_size = models.PositiveBigIntegerField("ファイルの大きさ", null=True, blank=True)
+    built_at = models.DateTimeField("作成日時", null=True, blank=True)
+    failure_reason = models.CharField("作成できなかった理由", max_length=300, blank=True)
 
     history = HistoricalRecords()
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 
 from yorisoi.privacy import policy
-from yorisoi.privacy.models import ExportRequest, ExportStatus, ExportTarget
+from yorisoi.privacy.models import ExportFileStatus, ExportRequest, ExportStatus, ExportTarget
 from yorisoi.privacy.policy import rule
 
 from . import exports
@@ -88,7 +87,8 @@ def export_create(request):
             form.add_error(None, error)
         else:
             if created.status == ExportStatus.APPROVED:
-                messages.success(request, "自己承認しました。下のボタンからダウンロードできます（1回限り）。")
+                messages.success(request, "自己承認しました。ファイルができあがると、この画面からダウンロードできます"
+                                          "（1回限り）。")
             else:
                 messages.success(request, "申請しました。管理者が承認すると、この画面からダウンロードできます。")
             return redirect("reports:export_detail", pk=created.pk)
@@ -99,6 +99,8 @@ def export_create(request):
 
 
 def _render_detail(request, export_request: ExportRequest, *, decision_form=None, status: int = 200):
+    """The request; while its file is being built, htmx polls the #export-file fragment of this page (without
+    JavaScript the page offers a link that reloads it)."""
     user = request.user
     spec = exports.spec_for(export_request.target)
     can_decide = (policy.may_decide_exports(user) and export_request.status == ExportStatus.PENDING
@@ -112,12 +114,26 @@ def _render_detail(request, export_request: ExportRequest, *, decision_form=None
         except ValidationError:
             current_count = None
     refusal = exports.refusal(user, export_request) if export_request.requested_by_id == user.pk else ""
-    return render(request, "privacy/exportrequest_detail.html", {
+    building = (export_request.status == ExportStatus.APPROVED
+                and export_request.file_status in (ExportFileStatus.QUEUED, ExportFileStatus.BUILDING))
+    template = "privacy/exportrequest_detail.html"
+    if request.htmx:
+        template += "#export-file"
+    return render(request, template, {
         "nav": "exports", "export_request": export_request, "spec": spec, "can_decide": can_decide,
         "own_waiting_for_other": own_waiting_for_other, "current_count": current_count,
         "decision_form": decision_form or ExportDecisionForm(), "can_download": refusal == "" and
         export_request.requested_by_id == user.pk, "refusal": refusal,
-        "expired": exports.is_expired(export_request), "hours": exports.download_hours()}, status=status)
+        "expired": exports.is_expired(export_request), "hours": exports.download_hours(), "building": building,
+        "percent": _percent(export_request)}, status=status)
+
+
+def _percent(export_request: ExportRequest) -> int:
+    if export_request.file_status == ExportFileStatus.READY:
+        return 100
+    if not export_request.rows_total:
+        return 0
+    return min(99, export_request.rows_done * 100 // export_request.rows_total)
 
 
 @rule("staff")
@@ -155,7 +171,7 @@ def export_decide(request, pk: int):
 
 @rule("staff")
 def export_download(request, pk: int):
-    """POST: the requester takes the approved file, once (GET shows the request)."""
+    """POST: the requester takes the built file, once (GET shows the request). Streamed from the disk."""
     export_request = _visible(request, pk)
     if request.method != "POST":
         return redirect("reports:export_detail", pk=pk)
@@ -164,7 +180,7 @@ def export_download(request, pk: int):
     except exports.ExportRefused as refused:
         messages.error(request, str(refused))
         return redirect("reports:export_detail", pk=pk)
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=exported.filename)
+    response = FileResponse(exported.content, content_type=exported.content_type, as_attachment=True,
+                            filename=exported.filename)
     response["Cache-Control"] = "no-store"
     return response

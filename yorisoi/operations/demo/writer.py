@@ -8,31 +8,22 @@ for SQLite and PostgreSQL) but prepares each column with one precomputed functio
 - assigns primary keys itself, inside the chunk's transaction: on SQLite from the table's maximum and
   `sqlite_sequence` (the IMMEDIATE transaction holds the write lock), on PostgreSQL from the column's
   sequence with `nextval`, so concurrent writers never collide and the sequence stays ahead;
-- encrypts each EncryptedTextField value once (`FieldEncrypter`: the same "<key id>$<Fernet token>" as
-  `yorisoi.common.crypto.encrypt`, made about six times faster) and stores the same ciphertext in the row and in
-  its "+" history row (never plaintext);
+- encrypts each EncryptedTextField value once with `yorisoi.common.crypto.encrypt` (cryptography's Fernet, the
+  one cryptographic implementation of the project) and stores the same ciphertext in the row and in its "+"
+  history row (never plaintext);
 - writes the initial "+" history row (django-simple-history) of every object, dated and signed as the object.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import operator
-import os
-import struct
-import time
 from collections.abc import Callable, Sequence
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.hmac import HMAC
-from django.conf import settings
 from django.db import models
 from django.db.models.fields import NOT_PROVIDED
-from django.views.decorators.debug import sensitive_variables
 
-from yorisoi.common.crypto import EncryptedTextField, keyring
+from yorisoi.common.crypto import EncryptedTextField, encrypt
 
 UTC = dt.UTC
 
@@ -63,47 +54,13 @@ def _date(value):
     return None if value is None else value.isoformat()
 
 
-class FieldEncrypter:
-    """`crypto.encrypt` for many values: "<primary key id>$<Fernet token>", which `crypto.decrypt` (any Fernet)
-    reads. Fernet.encrypt sets up a new AES context (key schedule) and HMAC for every token, most of its cost;
-    here one CBC context per process runs on, and each token starts with one nonce block (a counter from a random
-    start) whose encryption becomes the token's IV: the IV is the block cipher applied to a nonce under the same
-    key, the way NIST SP 800-38A (appendix C) recommends to make CBC IVs unpredictable, and the rest of the output
-    is the message encrypted in CBC mode from that IV. The HMAC-SHA256 (copied from a keyed one) and the token
-    layout are Fernet's."""
-
-    @sensitive_variables()
-    def __init__(self):
-        primary, _ = keyring()
-        raw = None
-        for item in settings.YORISOI_FIELD_KEYS.split(","):
-            key_id, _, key = item.strip().partition(":")
-            if key_id.strip() == primary:
-                raw = base64.urlsafe_b64decode(key.strip().encode())
-        if raw is None or len(raw) != 32:
-            raise ValueError("the primary field key is not a Fernet key")
-        self._prefix = f"{primary}$"
-        self._mac, self._algorithm = HMAC(raw[:16], SHA256()), algorithms.AES(raw[16:])
-        self._start()
-        os.register_at_fork(after_in_child=self._start)  # a forked builder runs its own context
-
-    def _start(self) -> None:
-        self._context = Cipher(self._algorithm, modes.CBC(os.urandom(16))).encryptor()
-        self._header = b"\x80" + struct.pack(">Q", int(time.time()))
-        self._nonce = int.from_bytes(os.urandom(15))
-
-    def __call__(self, value):
-        if value is None or value == "":
-            return value
-        data = value.encode()
-        self._nonce += 1
-        body = self._header + self._context.update(self._nonce.to_bytes(16) + data + _PADDING[len(data) % 16])
-        mac = self._mac.copy()
-        mac.update(body)
-        return self._prefix + base64.urlsafe_b64encode(body + mac.finalize()).decode()
-
-
-_PADDING = [bytes((16 - n,)) * (16 - n) for n in range(16)]  # PKCS #7, by the length modulo 16
+def _encrypt(value):
+    """A column of an EncryptedTextField: the project's one implementation (`crypto.encrypt`, cryptography's Fernet
+    under the primary field key); empty stays empty, as EncryptedTextField stores it. Called in the child process
+    that builds the rows too: it needs only the settings, no database connection."""
+    if value is None or value == "":
+        return value
+    return encrypt(value)
 
 
 class _Column:
@@ -124,7 +81,7 @@ class Table:
     def __init__(self, model: type[models.Model], connection, encrypter: Callable | None = None):
         self.model = model
         self.connection = connection
-        self.encrypter = encrypter or FieldEncrypter()
+        self.encrypter = encrypter or _encrypt
         self.db_table = model._meta.db_table
         self.pk_column = model._meta.pk.column
         # Shared by the columns, so its one-value memory hits.
@@ -238,7 +195,7 @@ class BulkWriter:
     def __init__(self, connection):
         self.connection = connection
         self.tables: dict[type, Table] = {}
-        self.encrypter = FieldEncrypter()
+        self.encrypter = _encrypt
 
     def table(self, model) -> Table:
         if model not in self.tables:

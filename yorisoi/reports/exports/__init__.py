@@ -1,12 +1,13 @@
 """Export control: lists of persons leave yorisoi only through an export request that a director approved.
 
 Flow: a staff member asks for a list (対象者一覧, 支援ケース一覧, 第三者提供記録簿 or アクセスログ, with the filters
-they were looking at) and says why → a director approves or rejects it → the requester downloads the file once,
-within YORISOI_EXPORT_DOWNLOAD_HOURS (24) of the approval. The file is generated at the moment of the download
-from the requester's own view of the data (specs.py says what each list holds), and carries in its first lines
-who exported it, when, why, who approved it, the request id and the id of the access-log row of the download
-(files.py). Every step is logged: the request and the decision as 登録/更新, the download as エクスポート, a
-refused download as 拒否.
+they were looking at) and says why → a director approves or rejects it → a task builds the file (tasks.py,
+building.py; the page shows its progress) → the requester downloads the file once, within
+YORISOI_EXPORT_DOWNLOAD_HOURS (24) of the approval, and the file is deleted. The file is built from the requester's
+own view of the data (specs.py says what each list holds), and carries in its first lines who exported it, when,
+why, who approved it, the request id and the id of the access-log row of its making (files.py). Every step is
+logged: the request and the decision as 登録/更新, the making of the file as エクスポート, the download as
+ダウンロード, a refused download as 拒否.
 
 Who may ask for which list: policy.may_request_export. Self-approval: the four-eyes rule is the point, so a
 director's own request is approved by another director of the center. A center with a single director (most
@@ -18,10 +19,11 @@ the access log, for the auditor to review.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import BinaryIO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -30,23 +32,20 @@ from django.utils import timezone
 from yorisoi.accounts.models import Staff
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction, ExportFormat, ExportRequest, ExportStatus
+from yorisoi.privacy.models import AccessAction, ExportFileStatus, ExportFormat, ExportRequest, ExportStatus
 from yorisoi.privacy.policy import areas
 
-from . import files
+from . import building, files
 from .specs import SPECS, ExportSpec, Sheet, spec_for
+from .state import SECTION, download_hours, is_expired, refusal
+from .tasks import build_export
 
 __all__ = ["SECTION", "SPECS", "ExportFile", "ExportRefused", "ExportSpec", "Sheet", "decide_export",
            "download_hours", "export_requests_for", "is_expired", "may_approve_own", "other_directors",
            "refusal", "request_export", "spec_for", "take_download"]
 
-SECTION = "export"
 XLSX_MAX_ROWS = 1_000_000
-
-
-def download_hours() -> float:
-    return float(getattr(settings, "YORISOI_EXPORT_DOWNLOAD_HOURS", 24))
-
+logger = logging.getLogger(__name__)
 
 # --- reading -----------------------------------------------------------------------------------------------
 
@@ -115,7 +114,11 @@ def request_export(*, actor: Staff, target: str, file_format: str, filters: Mapp
 @transaction.atomic
 def decide_export(*, actor: Staff, export_request: ExportRequest, approve: bool, note: str = "",
                   request=None) -> ExportRequest:
-    """Approve (download allowed once, for YORISOI_EXPORT_DOWNLOAD_HOURS) or reject a pending request."""
+    """Approve (download allowed once, for YORISOI_EXPORT_DOWNLOAD_HOURS) or reject a pending request.
+
+    An approval enqueues the task that builds the file in the same transaction: with the database backend the task
+    row commits or rolls back with the approval (no approved request without its task, no task for an approval
+    that failed)."""
     if not policy.may_decide_exports(actor):
         raise PermissionDenied
     policy.require_same_center(actor, export_request)
@@ -139,12 +142,17 @@ def decide_export(*, actor: Staff, export_request: ExportRequest, approve: bool,
     current.decision_note = note
     current.self_approved = approve and own
     current.expires_at = now + dt.timedelta(hours=download_hours()) if approve else None
+    current.file_status = ExportFileStatus.QUEUED if approve else ExportFileStatus.NONE
     current.full_clean()
     current._history_user = actor
     current.save()
     verdict = ("承認（自己承認）" if current.self_approved else "承認") if approve else "却下"
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current, section=SECTION,
                detail=f"エクスポートの{verdict} 申請ID {current.pk}")
+    if approve:
+        result = build_export.enqueue(current.pk)
+        ExportRequest.objects.filter(pk=current.pk).update(task_id=str(result.id)[:64])
+        current.refresh_from_db()
     return current
 
 
@@ -155,73 +163,50 @@ class ExportRefused(PermissionDenied):
     """The download is not allowed (the message says why, in Japanese, without personal data)."""
 
 
-def is_expired(export_request: ExportRequest, now: dt.datetime | None = None) -> bool:
-    return (export_request.status == ExportStatus.APPROVED and export_request.expires_at is not None
-            and export_request.expires_at <= (now or timezone.now()))
-
-
-def refusal(actor: Staff, export_request: ExportRequest, now: dt.datetime | None = None) -> str:
-    """Why `actor` may not download this request now; "" when they may."""
-    if export_request.requested_by_id != actor.pk or export_request.center_id != actor.center_id:
-        return "ダウンロードできるのは申請した職員だけです。"
-    if not policy.may_request_export(actor, export_request.target):
-        return "現在の役割ではこの一覧を出力できません。"
-    status = export_request.status
-    if status == ExportStatus.PENDING:
-        return "まだ承認されていません。管理者の承認を待ってください。"
-    if status == ExportStatus.REJECTED:
-        return "この申請は却下されました。"
-    if status == ExportStatus.DOWNLOADED:
-        return "この申請のファイルはすでにダウンロードされています（1回限り）。必要な場合は改めて申請してください。"
-    if is_expired(export_request, now):
-        return f"ダウンロードの期限（承認から{download_hours():g}時間）を過ぎました。改めて申請してください。"
-    return ""
-
-
 @dataclass
 class ExportFile:
-    content: bytes
+    content: BinaryIO  # the open file, streamed to the browser and closed by the response
     content_type: str
     filename: str
 
 
 def take_download(*, actor: Staff, export_request: ExportRequest, request=None) -> ExportFile:
-    """Generate the approved file for its requester, once. Marks the request downloaded and writes the
-    エクスポート row in the same transaction; a refused attempt writes a 拒否 row and raises ExportRefused."""
+    """Hand the built file to its requester, once. Marks the request downloaded and writes the ダウンロード row in
+    the same transaction, then removes the file from the disk (the open handle still reads it); a refused attempt
+    writes a 拒否 row and raises ExportRefused."""
     try:
-        return _take_download(actor=actor, export_request=export_request, request=request)
+        exported, path = _take_download(actor=actor, export_request=export_request, request=request)
     except ExportRefused:
         # Written after the transaction above rolled back, so the refusal stays in the log.
         log_access(request=request, actor=actor, action=AccessAction.DENIED, obj=export_request, section=SECTION,
                    detail=f"エクスポートのダウンロード拒否 申請ID {export_request.pk}")
         raise
+    try:
+        path.unlink()
+    except OSError:  # the nightly clean-up removes it (operations: remove_export_files)
+        logger.warning("export %s: the downloaded file could not be removed now", export_request.pk)
+    return exported
 
 
 @transaction.atomic
-def _take_download(*, actor: Staff, export_request: ExportRequest, request=None) -> ExportFile:
+def _take_download(*, actor: Staff, export_request: ExportRequest, request=None):
     current = (ExportRequest.objects.select_for_update(of=("self",))
                .select_related("center", "requested_by", "decided_by").get(pk=export_request.pk))
-    now = timezone.now()
-    problem = refusal(actor, current, now)
+    problem = refusal(actor, current, timezone.now())
     if problem:
         raise ExportRefused(problem)
-    spec = spec_for(current.target)
-    sheets = spec.sheets(actor, current.filters)  # read before the export's own log row is written
-    total = sum(len(sheet.rows) for sheet in sheets)
-    counts = "・".join(f"{sheet.title} {len(sheet.rows)}件" for sheet in sheets) if len(sheets) > 1 else f"{total}件"
+    path = building.file_path(current)
+    try:
+        content = open(path, "rb")  # the response streams and closes it
+    except OSError:
+        logger.warning("export %s: the built file is missing", current.pk)
+        raise ExportRefused("ファイルが見つかりません。改めて申請してください。") from None
     current.status = ExportStatus.DOWNLOADED
-    current.downloaded_at = now
-    current.row_count = total
+    current.downloaded_at = timezone.now()
+    current.file_status = ExportFileStatus.REMOVED
     current._history_user = actor
     current.save()
-    fmt = current.file_format
-    entry = log_access(request=request, actor=actor, action=AccessAction.EXPORT, obj=current, section=SECTION,
-                       detail=f"申請ID {current.pk} {spec.label} {fmt.upper()} {counts}"
-                              f"{'（自己承認）' if current.self_approved else ''}")
-    header = files.header_lines(current, counts=counts, exported_at=entry.at, log_id=entry.pk)
-    stamp = timezone.localtime(entry.at).strftime("%Y%m%d-%H%M%S")
-    filename = f"{current.target}-export-{current.pk}-{stamp}.{fmt}"
-    if fmt == ExportFormat.CSV:
-        return ExportFile(files.csv_bytes(header, sheets), files.CSV_TYPE, filename)
-    return ExportFile(files.xlsx_bytes(current, header, sheets, page_mark=files.marking(current, entry.at)),
-                      files.XLSX_TYPE, filename)
+    log_access(request=request, actor=actor, action=AccessAction.DOWNLOAD, obj=current, section=SECTION,
+               detail=f"エクスポートのダウンロード 申請ID {current.pk}（{current.row_count}件）")
+    content_type = files.CSV_TYPE if current.file_format == ExportFormat.CSV else files.XLSX_TYPE
+    return ExportFile(content, content_type, current.file_name), path

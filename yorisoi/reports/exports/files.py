@@ -1,20 +1,21 @@
 """The exported file: the marking at its top (who exported it, when, why, approved by whom, which request and
 which access-log row), then the sheets. CSV puts the sheets one after the other; Excel gives each its own sheet
-with the marking repeated, and prints it in every page header."""
+with the marking repeated, and prints it in every page header. Both are written to a file as the rows come
+(building.py hands them over chunk by chunk), never held whole in memory."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
-from yorisoi.privacy.models import ExportRequest
+from yorisoi.privacy.models import ExportFormat, ExportRequest
 
-from .specs import Sheet, notice_for, spec_for
+from .specs import notice_for, spec_for
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -64,40 +65,71 @@ def cell(value):
     return value
 
 
-def csv_bytes(header: list[list], sheets: Iterable[Sheet]) -> bytes:
-    sheets = list(sheets)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # BOM: Excel opens UTF-8 CSV correctly only with it
-    writer = csv.writer(buffer)
-    for line in header:
-        writer.writerow([cell(v) for v in line])
-    for index, sheet in enumerate(sheets):
-        if len(sheets) > 1:
-            if index:
-                writer.writerow([])
-            writer.writerow([f"【{sheet.title}】"])
-        writer.writerow(sheet.columns)
-        for row in sheet.rows:
-            writer.writerow([cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+class CsvFile:
+    """CSV written as the rows come: the marking, then each sheet (a title line when there are several)."""
 
+    content_type = CSV_TYPE
 
-def xlsx_bytes(export_request: ExportRequest, header: list[list], sheets: Iterable[Sheet], *, page_mark: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    book.properties.creator = export_request.requested_by.get_username()
-    book.properties.title = f"{spec_for(export_request.target).label} 申請ID {export_request.pk}"
-    book.properties.description = page_mark
-    for sheet in sheets:
-        out = book.create_sheet(sheet.title[:31])
-        out.oddHeader.left.text = page_mark  # printed pages carry the marking too
-        out.oddFooter.right.text = "&P / &N"
+    def __init__(self, path: Path, export_request: ExportRequest, header: list[list], *, page_mark: str,
+                 sheet_count: int):
+        self._out = open(path, "w", encoding="utf-8", newline="")
+        self._out.write("\ufeff")  # BOM: Excel opens UTF-8 CSV correctly only with it
+        self._writer = csv.writer(self._out)
+        self._several = sheet_count > 1
+        self._sheets = 0
         for line in header:
-            out.append([cell(v) for v in line])
-        out.append(list(sheet.columns))
-        for row in sheet.rows:
-            out.append([cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            self._writer.writerow([cell(v) for v in line])
+
+    def start_sheet(self, title: str, columns: tuple[str, ...]) -> None:
+        if self._several:
+            if self._sheets:
+                self._writer.writerow([])
+            self._writer.writerow([f"【{title}】"])
+        self._sheets += 1
+        self._writer.writerow(columns)
+
+    def rows(self, rows: Iterable[list]) -> None:
+        self._writer.writerows([cell(v) for v in row] for row in rows)
+
+    def close(self) -> None:
+        self._out.close()
+
+
+class XlsxFile:
+    """openpyxl's write-only workbook: each sheet streams to a temporary file, so memory stays flat; every sheet
+    starts with the marking and prints it in its page header."""
+
+    content_type = XLSX_TYPE
+
+    def __init__(self, path: Path, export_request: ExportRequest, header: list[list], *, page_mark: str,
+                 sheet_count: int):
+        from openpyxl import Workbook
+
+        self._path = path
+        self._header = header
+        self._page_mark = page_mark
+        self._book = Workbook(write_only=True)
+        self._book.properties.creator = export_request.requested_by.get_username()
+        self._book.properties.title = f"{spec_for(export_request.target).label} 申請ID {export_request.pk}"
+        self._book.properties.description = page_mark
+        self._sheet = None
+
+    def start_sheet(self, title: str, columns: tuple[str, ...]) -> None:
+        sheet = self._book.create_sheet(title[:31])
+        sheet.oddHeader.left.text = self._page_mark  # printed pages carry the marking too
+        sheet.oddFooter.right.text = "&P / &N"
+        for line in self._header:
+            sheet.append([cell(v) for v in line])
+        sheet.append(list(columns))
+        self._sheet = sheet
+
+    def rows(self, rows: Iterable[list]) -> None:
+        append = self._sheet.append
+        for row in rows:
+            append([cell(v) for v in row])
+
+    def close(self) -> None:
+        self._book.save(self._path)
+
+
+WRITERS = {ExportFormat.CSV: CsvFile, ExportFormat.XLSX: XlsxFile}

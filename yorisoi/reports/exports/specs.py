@@ -2,7 +2,8 @@
 
 A spec turns the filters of the list a request started from (GET or POST values) into plain JSON values that
 are stored with the request, says them in words for the director, counts the rows and, at the download,
-builds the sheets from the requester's own view of the data (policy-scoped selectors, never wider). Lists of
+gives the sheets of the file from the requester's own view of the data (policy-scoped selectors, never wider): a
+queryset and a row function per sheet, which the task that builds the file reads in chunks (building.py). Lists of
 persons hold basic columns only: health, justice, welfare levels, contacts and narratives are never part of
 one (privacy/tests/test_exports.py checks the columns and the values).
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -29,7 +31,8 @@ BAD_FILTERS = "抽出条件を確認してください。一覧の画面に戻�
 class Sheet:
     title: str
     columns: tuple[str, ...]
-    rows: list[list]
+    queryset: QuerySet  # its rows, in the file's order
+    row: Callable[[Model], list]  # one object → the values of its line
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,7 @@ PERSON_COLUMNS = ("対象者ID", "氏", "名", "氏（フリガナ）", "名（�
 
 
 def _persons_sheets(user: Staff, filters: dict) -> list[Sheet]:
-    rows = [_persons_row(p) for p in _persons_queryset(user, filters).iterator(chunk_size=2000)]
-    return [Sheet(ExportTarget.PERSONS.label, PERSON_COLUMNS, rows)]
+    return [Sheet(ExportTarget.PERSONS.label, PERSON_COLUMNS, _persons_queryset(user, filters), _persons_row)]
 
 
 # --- 支援ケース一覧 -------------------------------------------------------------------------------------
@@ -150,8 +152,7 @@ def _cases_row(case) -> list:
 
 
 def _cases_sheets(user: Staff, filters: dict) -> list[Sheet]:
-    rows = [_cases_row(c) for c in _cases_queryset(user, filters).iterator(chunk_size=2000)]
-    return [Sheet(ExportTarget.CASES.label, CASE_COLUMNS, rows)]
+    return [Sheet(ExportTarget.CASES.label, CASE_COLUMNS, _cases_queryset(user, filters), _cases_row)]
 
 
 # --- 第三者提供記録簿 ---------------------------------------------------------------------------------
@@ -211,8 +212,8 @@ def _ledger_sheets(user: Staff, filters: dict) -> list[Sheet]:
     from yorisoi.disclosure import exports
 
     records, receipts = _ledger_querysets(user, filters)
-    return [Sheet("提供記録", exports.RECORD_COLUMNS, [exports.record_row(r) for r in records]),
-            Sheet("受領記録", exports.RECEIPT_COLUMNS, [exports.receipt_row(r) for r in receipts])]
+    return [Sheet("提供記録", exports.RECORD_COLUMNS, records, exports.record_row),
+            Sheet("受領記録", exports.RECEIPT_COLUMNS, receipts, exports.receipt_row)]
 
 
 def _ledger_notice() -> str:
@@ -273,12 +274,13 @@ def _log_sheets(user: Staff, filters: dict) -> list[Sheet]:
     from yorisoi.privacy import selectors
 
     labels: dict[str, str] = {}
-    rows = [[r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), str(r.staff or ""), r.username,
-             r.get_action_display(), labels.setdefault(r.object_type, selectors.object_label(r.object_type)),
-             r.object_id or "", r.person_id_value or "", selectors.section_label(r.section),
-             selectors.detail_label(r.detail, r.object_type), r.ip_address or "", r.detail]
-            for r in _log_queryset(user, filters).iterator(chunk_size=2000)]
-    return [Sheet(ExportTarget.ACCESS_LOG.label, LOG_COLUMNS, rows)]
+
+    def row(r) -> list:
+        return [r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), str(r.staff or ""), r.username,
+                r.get_action_display(), labels.setdefault(r.object_type, selectors.object_label(r.object_type)),
+                r.object_id or "", r.person_id_value or "", selectors.section_label(r.section),
+                selectors.detail_label(r.detail, r.object_type), r.ip_address or "", r.detail]
+    return [Sheet(ExportTarget.ACCESS_LOG.label, LOG_COLUMNS, _log_queryset(user, filters), row)]
 
 
 SPECS: dict[str, ExportSpec] = {

@@ -54,8 +54,15 @@ def download(client, export_request):
     return client.post(reverse("reports:export_download", args=[export_request.pk]))
 
 
+def body(response) -> bytes:
+    """The downloaded file (streamed from the disk: read once, kept for the next look)."""
+    if not hasattr(response, "_body"):
+        response._body = response.getvalue()
+    return response._body
+
+
 def sheet_rows(response, title=None) -> list[list]:
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(body(response)))
     sheet = book[title] if title else book.worksheets[0]
     return [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
 
@@ -127,7 +134,7 @@ def test_the_file_holds_basic_columns_only_never_health_or_justice(people, worke
 def test_the_excel_file_prints_its_marking_in_every_page_header(people, worker, worker_client, director_client):
     ask(worker_client)
     approve(director_client, latest())
-    book = load_workbook(io.BytesIO(download(worker_client, latest()).content))
+    book = load_workbook(io.BytesIO(body(download(worker_client, latest()))))
     sheet = book.worksheets[0]
     assert f"申請ID {latest().pk}" in sheet.oddHeader.left.text
     assert worker.get_username() in sheet.oddHeader.left.text
@@ -139,7 +146,7 @@ def test_the_csv_file_starts_with_the_marking_and_escapes_formulas(center, worke
     ask(worker_client, fmt="csv", reason="=SUM(A1) 会議資料")
     approve(director_client, latest())
     response = download(worker_client, latest())
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["寄り添い 対象者一覧（エクスポート）"]
