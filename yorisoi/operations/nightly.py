@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from yorisoi.common import nightly
 from yorisoi.common.nightly import NightlyJobError
@@ -124,10 +125,19 @@ def audit_verify() -> None:
                               "（アクセスログの検証で最初の異常な行を確かめます）。")
 
 
+def prune_task_results() -> None:
+    """Finished rows of the task queue, once they are TASK_RESULTS_KEPT old (failures stay that long to look into)."""
+    cutoff = timezone.now() - TASK_RESULTS_KEPT
+    DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+
+
+TASK_RESULTS_KEPT = dt.timedelta(days=30)
+
 JOBS = [
     nightly.NightlyJob("audit_verify", "アクセスログの検証", audit_verify),
     nightly.NightlyJob("anonymise_expired", "保存期間を過ぎた記録の匿名化", anonymise_expired),
     nightly.NightlyJob("purge_deleted", "削除済みの記録の完全削除", purge_deleted,
                        enabled=lambda: settings.YORISOI_PURGE_DELETED_AFTER_DAYS > 0),
     nightly.NightlyJob("purge_disclosure_records", "保存期間を過ぎた第三者提供記録の削除", purge_disclosure_records),
+    nightly.NightlyJob("prune_task_results", "終わったタスクの記録の削除（30日より前）", prune_task_results),
 ]

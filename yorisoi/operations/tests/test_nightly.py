@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 BEFORE = dt.datetime(2026, 12, 8, 1, 0, tzinfo=TOKYO)
 NIGHT = dt.datetime(2026, 12, 8, 2, 45, tzinfo=TOKYO)
-EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclosure_records", "remove_export_files"}
+EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclosure_records", "prune_task_results",
+             "remove_export_files"}
 
 
 @contextlib.contextmanager
@@ -132,3 +133,16 @@ def test_only_directors_and_auditors_see_the_nightly_runs(director_client, audit
     assert worker_client.get(reverse("operations:nightly")).status_code == 403
     assert clerk_client.get(reverse("operations:nightly")).status_code == 403
     assert AccessLog.objects.filter(action=AccessAction.DENIED, section="nightly").count() == 2
+
+
+def test_finished_task_rows_are_pruned_after_thirty_days():
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        nightly.enqueue_due(NIGHT)
+    old, recent = DBTaskResult.objects.all()[:2]
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk=old.pk).update(status="SUCCESSFUL", finished_at=now - dt.timedelta(days=31))
+    DBTaskResult.objects.filter(pk=recent.pk).update(status="FAILED", finished_at=now - dt.timedelta(days=29))
+    nightly.prune_task_results()
+    assert not DBTaskResult.objects.filter(pk=old.pk).exists()
+    assert DBTaskResult.objects.filter(pk=recent.pk).exists()
+    assert DBTaskResult.objects.count() == len(EVERY_JOB) - 1

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 _ID_BYTES = array("q").itemsize
 
-FAILED_READ = "データの読み出し中にエラーが発生しました。"
+FAILED_READ = "データの読み出し中にエラーが発生しました。システム管理者に連絡してください。"
 FAILED_WRITE = "ファイルの書き込みに失敗しました（保存先の空き容量や権限をシステム管理者に確認してもらってください）。"
 FAILED_OTHER = "作成中にエラーが発生しました。システム管理者に連絡してください。"
 INTERRUPTED = "作成が中断されました（サーバーの停止など）。"
@@ -79,14 +79,17 @@ def build_file(export_request_id: int, *, chunk_size: int = CHUNK_SIZE) -> None:
                .filter(pk=export_request_id).first())
     if current is None or current.status != ExportStatus.APPROVED or current.file_status != ExportFileStatus.QUEUED:
         return
+    waiting = ExportRequest.objects.filter(pk=current.pk, status=ExportStatus.APPROVED,
+                                           file_status=ExportFileStatus.QUEUED)
     if state.is_expired(current):
-        _set(current.pk, file_status=ExportFileStatus.FAILED, failure_reason=TOO_LATE)
+        waiting.update(file_status=ExportFileStatus.FAILED, failure_reason=TOO_LATE)
         return
     # The file shows the requester's view of the data: they must still be allowed this list now.
     if not (current.requested_by.is_active and policy.may_request_export(current.requested_by, current.target)):
-        _set(current.pk, file_status=ExportFileStatus.FAILED, failure_reason=NOT_ALLOWED)
+        waiting.update(file_status=ExportFileStatus.FAILED, failure_reason=NOT_ALLOWED)
         return
-    _set(current.pk, file_status=ExportFileStatus.BUILDING, rows_done=0)
+    if not waiting.update(file_status=ExportFileStatus.BUILDING, rows_done=0):
+        return  # another run claimed it first
     scratch: list[Path] = []
     target: Path | None = None
     try:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from yorisoi.accounts.models import Role
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy.models import AccessAction, AccessLog, ExportFileStatus, ExportRequest, ExportStatus
@@ -175,3 +176,16 @@ def test_a_request_approved_but_still_waiting_at_its_deadline_is_given_up_and_fi
     building.remove_stale_files(now=later)
     waiting.refresh_from_db()
     assert waiting.file_status == ExportFileStatus.FAILED and "期限" in waiting.failure_reason
+
+
+def test_a_requester_whose_role_changed_before_the_build_gets_no_file(persons, worker, worker_client,
+                                                                      director_client):
+    with override_settings(TASKS=DATABASE_TASKS):
+        export_request = ask_and_approve(worker_client, director_client)
+    worker.role = Role.AUDITOR  # auditors may not export lists of persons
+    worker.save()
+    building.build_file(export_request.pk)
+    export_request.refresh_from_db()
+    assert export_request.file_status == ExportFileStatus.FAILED
+    assert export_request.failure_reason == building.NOT_ALLOWED
+    assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
