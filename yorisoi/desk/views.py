@@ -1,3 +1,7 @@
+"""The desk: the home screen and the case pages, which gather what many areas hold (support records, planning's
+closure and 決裁, procedures and follow-ups). Cases are opened and moved through workflow.services, so the
+procedures and follow-ups follow in the same transaction. The URLs keep the "cases" namespace (case_urls.py)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
