@@ -27,33 +27,13 @@ from yorisoi.partners.selectors import organizations_for
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
+from yorisoi.privacy.policy import areas
 
 from .models import Consultation, ConsultationTopic, PreConsultation, PreConsultationStatus
 
-
-@dataclass(frozen=True)
-class IntakeAccess:
-    can_take_referral: bool = False
-    can_view_pre_consultations: bool = False
-    can_edit_pre_consultations: bool = False
-    can_view_consultations: bool = False
-    can_see_consultation_text: bool = False
-    can_edit_consultations: bool = False
-
-
-def intake_access(user) -> IntakeAccess:
-    access = policy.access_for(user)
-    if not access.can_view:
-        return IntakeAccess()
-    writer = policy.may_open_case(user) and access.can_edit
-    return IntakeAccess(
-        can_take_referral=writer,
-        can_view_pre_consultations=access.can_see_justice,
-        can_edit_pre_consultations=writer and access.can_see_justice,
-        can_view_consultations=True,
-        can_see_consultation_text=access.can_see_narrative,
-        can_edit_consultations=writer,
-    )
+# Who may do what here: the rules live in the policy (privacy/policy/areas.py).
+IntakeAccess = areas.IntakeAccess
+intake_access = areas.intake_access
 
 
 # --- scoped querysets and single objects ------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from ..roles import Actor, Role, subject_model
-from . import access_for, staff_for
+from . import Access, access_for, may_open_case, staff_for
 
 
 def _in_center(user: Actor) -> bool:
@@ -122,7 +122,67 @@ def transfer_access(user: Actor) -> TransferAccess:
     }.get(user.role, TransferAccess())
 
 
+# --- intake (phone referrals, pre-consultations, consultations) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeAccess:
+    can_take_referral: bool = False
+    can_view_pre_consultations: bool = False
+    can_edit_pre_consultations: bool = False
+    can_view_consultations: bool = False
+    can_see_consultation_text: bool = False
+    can_edit_consultations: bool = False
+
+
+def intake_access(user: Actor) -> IntakeAccess:
+    """Referrals are taken by those who open cases (directors, workers); pre-consultations name a suspect, so
+    they need sight of justice data; a consultation's text is a narrative."""
+    access = access_for(user)
+    if not access.can_view:
+        return IntakeAccess()
+    writer = may_open_case(user) and access.can_edit
+    return IntakeAccess(
+        can_take_referral=writer,
+        can_view_pre_consultations=access.can_see_justice,
+        can_edit_pre_consultations=writer and access.can_see_justice,
+        can_view_consultations=True,
+        can_see_consultation_text=access.can_see_narrative,
+        can_edit_consultations=writer,
+    )
+
+
 # --- planning and 決裁 -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningAccess:
+    can_read_content: bool = False  # findings, goals, wishes, comments (clerks: no)
+    can_write: bool = False
+    can_approve: bool = False
+    can_see_health: bool = False
+    can_see_justice: bool = False
+
+    def sees_sensitivity(self, sensitivity: str) -> bool:
+        """An assessment domain's findings by its sensitivity ("normal", "health", "justice")."""
+        if not self.can_read_content:
+            return False
+        return {"health": self.can_see_health, "justice": self.can_see_justice}.get(sensitivity, True)
+
+    def sees_domain(self, domain) -> bool:
+        return self.sees_sensitivity(domain.sensitivity)
+
+
+def planning_access(user: Actor, access: Access | None = None) -> PlanningAccess:
+    """Writing needs edit rights and sight of narratives; health and justice domains need their own sight too."""
+    access = access or access_for(user)
+    return PlanningAccess(
+        can_read_content=access.can_see_narrative,
+        can_write=access.can_edit and access.can_see_narrative,
+        can_approve=may_approve(user),
+        can_see_health=access.can_see_health and access.can_see_narrative,
+        can_see_justice=access.can_see_justice and access.can_see_narrative,
+    )
 
 
 def may_approve(user: Actor) -> bool:
