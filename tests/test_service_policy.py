@@ -120,3 +120,20 @@ def test_break_the_glass_lets_an_unassigned_worker_write_to_that_case_only(case,
 def test_require_refuses_an_unknown_action(worker):
     with pytest.raises(ValueError):
         policy.require(worker, "approve_everything")
+
+
+def test_a_worker_in_assigned_mode_turns_a_pre_consultation_into_a_colleagues_case(center, worker, colleague):
+    """Opening a case for a colleague writes its first record in the same transaction: the worker who opened the
+    case reaches it (as the persons they registered), so the whole step goes through and the case stays theirs to
+    open."""
+    from yorisoi.intake import services as intake_services
+    from yorisoi.intake.tests.factories import PreConsultationFactory
+
+    _assigned_only(center)
+    entry = PreConsultationFactory(center=center, staff=colleague, created_by=worker)
+    case = intake_services.convert_to_case(actor=worker, entry=entry, expected_version=entry.version,
+                                           register_new=True)
+    assert case.main_staff_id == colleague.pk and case.created_by_id == worker.pk
+    assert Activity.objects.filter(case=case).count() == 1
+    assert policy.cases_for(worker).filter(pk=case.pk).exists()
+    assert not policy.may_see_access_history(worker, case.person)  # who looked: the staff in charge only

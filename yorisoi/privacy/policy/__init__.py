@@ -9,8 +9,8 @@ exactly as for a missing one and write the access-log row, so no view can forget
 Templates receive an `Access` object and never decide for themselves.
 
 Case visibility is a per-center setting (`Center.case_visibility`): ALL_STAFF (every staff member of the
-center sees every case) or ASSIGNED (a worker sees only the cases where they are main or sub staff, the
-persons of those cases and the persons they registered; directors, clerks and auditors keep the
+center sees every case) or ASSIGNED (a worker sees only the cases where they are main or sub staff or that
+they opened, the persons of those cases and the persons they registered; directors, clerks and auditors keep the
 center-wide view, clerks still without narratives, justice or health). In ASSIGNED mode a worker who
 opens a case or person of their own center that is not theirs gets the break-the-glass page instead of a
 404: `get_*_or_404` raise `BreakGlassRequired`, which privacy.middleware turns into a 403 page asking for a reason;
@@ -154,8 +154,14 @@ def _active_grants(user: Actor) -> QuerySet:
                                           expires_at__gt=timezone.now())
 
 
-def _assigned_cases(user: Actor) -> Q:
+def _in_charge(user: Actor) -> Q:
     return Q(main_staff=user) | Q(sub_staff=user)
+
+
+def _assigned_cases(user: Actor) -> Q:
+    """A worker's own cases in ASSIGNED mode: main or sub staff, and the cases they opened (a referral taken for a
+    colleague stays reachable to the worker who took it, as the persons they registered do)."""
+    return _in_charge(user) | Q(created_by=user)
 
 
 # --- scoped querysets ------------------------------------------------------------------------------
@@ -209,6 +215,7 @@ def activities_for(user: Actor) -> QuerySet:
         qs = qs.filter(
             Q(case__main_staff=user)
             | Q(case__sub_staff=user)
+            | Q(case__created_by=user)
             | Q(case_id__in=grants.filter(case__isnull=False).values("case_id"))
             | Q(person_id__in=grants.filter(person__isnull=False).values("person_id"))
         )
@@ -285,7 +292,7 @@ def _break_glass_until(user: Actor, *, case=None, person=None) -> dt.datetime | 
         return None
     grants = _active_grants(user)
     if case is not None:
-        if user.pk in (case.main_staff_id, case.sub_staff_id):
+        if user.pk in (case.main_staff_id, case.sub_staff_id, case.created_by_id):
             return None
         grants = grants.filter(Q(case_id=case.pk) | Q(person_id=case.person_id))
     else:
@@ -457,7 +464,7 @@ def may_see_access_history(user: Actor, person) -> bool:
     if user.role != Role.WORKER:
         return False
     Case = subject_model("case")
-    return Case.objects.filter(_assigned_cases(user), person_id=person.pk, deleted_at__isnull=True).exists()
+    return Case.objects.filter(_in_charge(user), person_id=person.pk, deleted_at__isnull=True).exists()
 
 
 def may_delete(user: Actor) -> bool:
