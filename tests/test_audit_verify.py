@@ -3,7 +3,6 @@ was changed or removed directly in the database, including rows removed at the e
 PostgreSQL the database itself refuses to change or remove a row; the tests that tamper switch that off first,
 as someone with the owner's rights could."""
 
-import contextlib
 import io
 
 import pytest
@@ -14,22 +13,11 @@ from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy.audit import log_access, verify_chain
 from yorisoi.privacy.models import AccessAction, AccessLog, AccessLogHead
+from yorisoi.privacy.tests.tampering import tampering
 
 pytestmark = pytest.mark.django_db
 
 
-@contextlib.contextmanager
-def tampering():
-    """Direct changes to the log, past the PostgreSQL trigger (DDL is transactional: the test rolls it back)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # deferred foreign-key checks of the test's own rows must run before the table may be altered
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE privacy_accesslog DISABLE TRIGGER privacy_accesslog_append_only")
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE privacy_accesslog ENABLE TRIGGER privacy_accesslog_append_only")
 
 
 def run_audit_verify(capsys) -> tuple[int, str]:

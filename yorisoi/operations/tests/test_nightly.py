@@ -2,7 +2,6 @@
 tests: django-tasks' ImmediateBackend), each run records how it ended, and a failure is on the 定期処理 page with its
 reason for directors and auditors, never with personal data in the server log."""
 
-import contextlib
 import datetime as dt
 import io
 import logging
@@ -10,7 +9,6 @@ import logging
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +21,7 @@ from yorisoi.operations.models import NightlyRun, RunStatus
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction, AccessLog
+from yorisoi.privacy.tests.tampering import tampering
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +32,6 @@ EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclo
              "remove_export_files"}
 
 
-@contextlib.contextmanager
-def tampering():
-    """Change the access log directly, past PostgreSQL's append-only trigger (rolled back with the test)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE privacy_accesslog DISABLE TRIGGER privacy_accesslog_append_only")
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE privacy_accesslog ENABLE TRIGGER privacy_accesslog_append_only")
 
 
 def test_every_app_registers_its_nightly_jobs():

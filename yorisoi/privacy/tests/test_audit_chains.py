@@ -2,7 +2,6 @@
 center's log fails only that center's verification, and a long transaction at one center does not hold up the
 writers of another (PostgreSQL). Rows without a center have a chain of their own."""
 
-import contextlib
 import io
 import threading
 
@@ -23,19 +22,7 @@ from yorisoi.privacy.audit import (
     verify_chains,
 )
 from yorisoi.privacy.models import AccessAction, AccessLog, AccessLogHead
-
-
-@contextlib.contextmanager
-def tampering():
-    """Direct changes to the log, past the PostgreSQL append-only trigger (as someone with the owner's rights)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE privacy_accesslog DISABLE TRIGGER privacy_accesslog_append_only")
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE privacy_accesslog ENABLE TRIGGER privacy_accesslog_append_only")
+from yorisoi.privacy.tests.tampering import tampering
 
 
 def write_rows(center_id, n, label="閲覧"):
