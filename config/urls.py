@@ -6,7 +6,7 @@ from yorisoi.desk import views as desk_views
 from yorisoi.privacy.policy import rule
 
 
-@rule("public")
+@rule("public.health")
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
@@ -14,6 +14,7 @@ def healthz(request):
 urlpatterns = [
     path("", desk_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("search/", desk_views.header_search, name="search"),
     path("accounts/", include("yorisoi.accounts.urls")),
     path("people/", include("yorisoi.people.urls")),
     path("cases/", include("yorisoi.desk.case_urls")),
@@ -25,10 +26,14 @@ urlpatterns = [
     path("planning/", include("yorisoi.planning.urls")),
     path("disclosure/", include("yorisoi.disclosure.urls")),
     path("inbox/", include("yorisoi.inbox.urls")),
+    path("meetings/", include("yorisoi.meetings.urls")),
     path("transfers/", include("yorisoi.transfers.urls")),
     path("privacy/", include("yorisoi.privacy.urls")),
     path("reports/", include("yorisoi.reports.urls")),
+    path("imports/", include("yorisoi.imports.urls")),
     path("operations/", include("yorisoi.operations.urls")),
+    path("office/", include("yorisoi.office.urls")),
     path("network/", include("yorisoi.network.urls")),
+    path("api/", include("yorisoi.api.urls")),
     path("admin/", admin.site.urls),
 ]

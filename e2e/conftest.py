@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 INSTALL_HINT = "apt-get install -y chromium"
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "15000"))  # a slower machine may give more
 
 
 def chromium_path() -> str | None:

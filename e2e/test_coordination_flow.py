@@ -14,6 +14,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.helpers import shot
 from yorisoi.cases.models import Case, Phase
@@ -55,7 +56,7 @@ def _tab(page, name: str) -> None:
 def _inbox(page, name: str) -> str:
     """Open やること from the site navigation, save a screenshot and return the page's text."""
     _go(page, MAIN_NAV, "やること")
-    assert page.get_by_role("heading", name="やること", level=1).is_visible()
+    expect(page.get_by_role("heading", name="やること", level=1)).to_be_visible()
     shot(page, f"flow4_{name}")
     return page.locator("main").inner_text()
 
@@ -197,10 +198,13 @@ def test_coordination_flow_from_phone_referral_to_approved_closure(logged_in, ti
     assert (placement.kind, placement.funding) == (PlacementKind.SELF_RELIANCE_HOME, Funding.URGENT_PROTECTION)
     shot(page, "flow4_09_placement")
 
-    # the placement dated the procedures that are due from the placement (療育手帳の申請: 14 days after)
+    # the placement dated the procedures that are due from the placement (a 71-year-old: 要介護認定, 7 開庁日
+    # after; the 療育手帳 is not proposed to him)
     _go(page, CASE_NAV, "手続き・保護・フォローアップ")
     assert format_era(RELEASE) in page.locator("#reference").inner_text()
-    assert CaseProcedure.objects.get(case=case, title="療育手帳の申請").due_date == RELEASE + dt.timedelta(days=14)
+    care = CaseProcedure.objects.get(case=case, title="要介護認定")
+    assert care.base_date == RELEASE and care.due_date > RELEASE
+    assert not CaseProcedure.objects.filter(case=case, title__startswith="療育手帳").exists()
 
     # the protection starts with the release: the end date is computed from it
     _tab(page, "更生緊急保護")
@@ -304,9 +308,26 @@ def test_coordination_flow_from_phone_referral_to_approved_closure(logged_in, ti
     page.get_by_role("checkbox", name="障害福祉サービス", exact=True).check()
     page.get_by_role("checkbox", name="生活保護", exact=True).check()
     _field(page, "終結時のまとめ").fill("生活保護を受けてアパートで暮らし、通所も続いている（架空）。")
+    # the checklist lists what is still open; a request that leaves them unhandled is refused, keeping the input
+    checklist = page.locator("#checklist tbody tr")
+    assert checklist.count() > 0
+    assert "あおば自立準備ホーム" in page.locator("#checklist").inner_text()
+    _submit(page, "終結の決裁を申請する")
+    assert "の扱いを選んでください" in page.locator("#checklist").inner_text()
+    assert _field(page, "終結時のまとめ").input_value().startswith("生活保護を受けてアパートで暮らし")
+    shot(page, "flow4_20a_closure_refused_unhandled")
+    for index in range(checklist.count()):
+        row = checklist.nth(index)
+        cancel = row.get_by_label("中止する（理由を記録）")
+        if cancel.count():
+            cancel.check()
+            row.get_by_role("textbox").fill("地域の支援者に引き継いだため不要（架空）")
+        else:
+            row.get_by_label("終結後も継続する（引き継ぐ）").check()
     shot(page, "flow4_20_closure_request")
     _submit(page, "終結の決裁を申請する")
     assert "決裁を申請しました" in _message(page)
+    assert "終結時の未完了項目（チェックリスト）" in page.locator("#checklist").inner_text()
     _go(page, CASE_NAV, "ケースの概要")
     assert "決裁待ち" in page.locator("#closure").inner_text()
     assert "申請" in page.locator("#approvals").inner_text()
@@ -320,6 +341,10 @@ def test_coordination_flow_from_phone_referral_to_approved_closure(logged_in, ti
     _inbox(boss, "22_inbox_director_approval")
     assert "支援の終結の決裁" in _row(boss, "approvals", "寄添 一郎")
     _follow(boss, boss.locator("#approvals").get_by_role("link", name="支援の終結の決裁"))
+    # the director sees the same checklist: the place carried over, the rest cancelled with the reason
+    decided = boss.locator("#checklist").inner_text()
+    assert "あおば自立準備ホーム" in decided and "終結後も継続" in decided
+    assert "地域の支援者に引き継いだため不要（架空）" in decided
     boss.get_by_label("承認する").check()
     _field(boss, "コメント").fill("承認します。おつかれさまでした（架空）。")
     shot(boss, "flow4_23_decision")

@@ -76,8 +76,12 @@ def test_register_person_open_case_write_records_and_print(logged_in, worker):
     page.locator("#id_referral_agency").fill("みどり地方検察庁 再犯防止対策室")
     shot(page, "flow_3_case_form")
     page.get_by_role("button", name="ケースを開始").click()
-    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    # a new case goes on to the procedures proposed for the person; the worker confirms them
+    page.wait_for_url(re.compile(r"/procedures/case/\d+/propose/$"))
+    page.get_by_role("button", name="この内容で確定").click()
+    page.wait_for_url(re.compile(r"/procedures/case/\d+/$"))
     case = Case.objects.get(person=person)
+    page.goto(f"/cases/{case.pk}/")
     assert case.main_staff == worker
     assert FAMILY in page.locator("main").inner_text()
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from e2e.helpers import device_for, log_in, shot
 from yorisoi.accounts.tests.factories import TEST_PASSWORD
@@ -22,13 +23,13 @@ def no_csp_problems(page) -> None:
 def test_worker_logs_in_with_two_factor_and_reaches_home(page, worker):
     page.goto("/")
     page.wait_for_url(re.compile(r"/accounts/login/\?next=/$"))
-    assert page.locator("h1").inner_text() == "ログイン"
+    expect(page.locator("h1")).to_have_text("ログイン")
     shot(page, "login")
 
     log_in(page, worker)
     assert page.url.endswith("/")
     assert "さんのホーム" in page.locator("h1").inner_text()
-    assert page.get_by_role("navigation", name="主なメニュー").is_visible()
+    expect(page.get_by_role("navigation", name="主なメニュー")).to_be_visible()
     # htmx runs under the Content-Security-Policy, without its injected styles and without eval.
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
@@ -45,9 +46,9 @@ def test_first_log_in_sets_up_the_authenticator_from_the_manual_key(page, worker
     page.get_by_label("パスワード").fill(TEST_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(re.compile(r"/accounts/otp/"))
-    assert page.locator("h1").inner_text() == "二要素認証の設定"
+    expect(page.locator("h1")).to_have_text("二要素認証の設定")
     qr = page.get_by_alt_text("認証アプリ登録用のQRコード")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG data URI is allowed by the CSP
     no_csp_problems(page)
     shot(page, "otp_setup")
@@ -68,7 +69,7 @@ def test_wrong_code_shows_japanese_error(page, worker):
     page.get_by_role("button", name="ログイン").click()
     page.get_by_label("確認コード（6桁）").fill(wrong_code(device))
     page.get_by_role("button", name="確認").click()
-    assert page.get_by_text("確認コードが正しくありません。").is_visible()
+    expect(page.get_by_text("確認コードが正しくありません。")).to_be_visible()
     assert "/accounts/otp/" in page.url
     shot(page, "otp_wrong_code")
 
@@ -78,20 +79,21 @@ def test_five_wrong_passwords_show_the_lockout_page(page, worker):
     for attempt in range(5):
         page.get_by_label("ユーザー名").fill("worker")
         page.get_by_label("パスワード").fill(f"wrong-password-{attempt}")
-        with page.expect_response(lambda r: r.url.endswith("/accounts/login/") and r.request.method == "POST") as r:
+        # Wait for the new page itself, not only its response: the next attempt must not type into the old one.
+        with page.expect_navigation() as r:
             page.get_by_role("button", name="ログイン").click()
         if attempt < 4:
             assert r.value.status == 200
-            assert page.get_by_text("ユーザー名またはパスワードが正しくありません。").is_visible()
+            expect(page.get_by_text("ユーザー名またはパスワードが正しくありません。")).to_be_visible()
     assert r.value.status == 429
-    assert page.locator("h1").inner_text() == "ログインが一時停止されています"
+    expect(page.locator("h1")).to_have_text("ログインが一時停止されています")
     shot(page, "lockout")
     # Even the right password is refused now.
     page.get_by_role("link", name="ログイン画面に戻る").click()
     page.get_by_label("ユーザー名").fill("worker")
     page.get_by_label("パスワード").fill(TEST_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    assert page.locator("h1").inner_text() == "ログインが一時停止されています"
+    expect(page.locator("h1")).to_have_text("ログインが一時停止されています")
 
 
 def test_log_out_ends_the_session(page, worker):

@@ -4,6 +4,7 @@ keeps what the second typed, and nothing of the first is lost."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.helpers import shot
 from yorisoi.people.models import Person
@@ -21,7 +22,7 @@ def test_second_save_is_refused_and_keeps_both_changes(logged_in, worker, collea
     second = logged_in(colleague)
     for page in (first, second):
         page.goto(f"/people/{person.pk}/edit/")
-        assert page.locator("h1").inner_text() == "フェイスシートの編集"
+        expect(page.locator("h1")).to_have_text("フェイスシートの編集")
 
     # The first saves a new phone number.
     first.locator("#id_phone").fill(FIRST_PHONE)
@@ -35,7 +36,7 @@ def test_second_save_is_refused_and_keeps_both_changes(logged_in, worker, collea
         second.get_by_role("button", name="保存する").click()
     assert response.value.status == 409
     notice = second.locator("#stale-edit")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert "保存できませんでした。" in notice.inner_text()
     assert FIRST_PHONE in notice.locator(".diff-table").inner_text()
     assert second.locator("#id_wishes").input_value() == SECOND_WISHES  # what they typed is still there

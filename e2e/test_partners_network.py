@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.helpers import SCREENSHOTS, shot
 from yorisoi.cases.tests.factories import CaseFactory
@@ -176,7 +177,7 @@ def test_the_network_map_in_the_browser_and_printed_to_pdf(logged_in, worker, ce
     page.get_by_role("link", name="ネットワーク図").click()
     page.wait_for_url(re.compile(r"/network/"))
     svg = page.locator("svg.network-svg")
-    assert svg.is_visible()
+    expect(svg).to_be_visible()
     assert svg.locator("g.network-nodes a").count() == 4
     assert page.locator(".network-table tbody tr").count() == 4
     shot(page, "partners_8_network")

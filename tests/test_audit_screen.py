@@ -208,3 +208,29 @@ def test_excel_export_holds_the_rows_and_the_exporter(rows, center, auditor, aud
     before = set(AccessLog.objects.filter(center_id_value=center.pk, id__lt=export.pk).values_list("id", flat=True))
     assert {row[0] for row in data} == before  # the export's own log row is not in the file
     assert "他センターの行" not in str(values)
+
+
+def test_a_page_refused_by_its_rule_is_logged_under_the_rule_in_japanese(center, worker, clerk, clerk_client,
+                                                                          director_client):
+    from yorisoi.cases.tests.factories import CaseFactory
+
+    case = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    # a clerk never writes support records: the rule records.write refuses before the page reads the case
+    assert clerk_client.get(f"/records/case/{case.pk}/add/").status_code == 403
+    row = AccessLog.objects.get(action=AccessAction.DENIED, staff=clerk)
+    assert row.section == "records.write"
+    page = body(director_client.get("/privacy/audit/?action=denied"))
+    assert "権限：支援経過記録の記入・編集（管理者・相談員）" in page
+    assert "records.write" not in page
+
+
+def test_the_export_names_the_persons_of_list_rows_by_id(people, worker, auditor_client, director_client):
+    from yorisoi.privacy import policy
+
+    request = SimpleNamespace(user=worker, META={"REMOTE_ADDR": "127.0.0.1"})
+    policy.log_listed(request, [people["tanaka"], people["saito"]], section="case_list")
+    response = exported(auditor_client, director_client, "csv", person=str(people["saito"].pk))
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8").lstrip("\ufeff"))))
+    data = [line for line in lines if line and line[0].isdigit()]
+    listed = sorted((people["saito"].pk, people["tanaka"].pk))
+    assert [(line[8], line[-1]) for line in data] == [("ケースの一覧", f"{listed[0]} {listed[1]}")]

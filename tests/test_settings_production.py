@@ -31,7 +31,7 @@ def production_env(**extra) -> dict[str, str]:
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 @pytest.mark.parametrize("fail_level", [[], ["--fail-level", "WARNING"]], ids=["default", "fail-level-warning"])
@@ -126,3 +126,10 @@ def test_cookies_are_secure_and_http_only(production_responses):
     assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     assert session["max_age"] == ""  # a browser-session cookie; the server ends it after 30 idle minutes
+
+
+def test_production_trusts_no_proxy_unless_one_is_configured():
+    probe = "import django; django.setup(); from django.conf import settings as s; print(s.YORISOI_TRUSTED_PROXIES)"
+    assert run(["-c", probe], production_env()).stdout.strip() == "[]"
+    configured = run(["-c", probe], production_env(YORISOI_TRUSTED_PROXIES="127.0.0.1,::1"))
+    assert configured.stdout.strip() == "['127.0.0.1', '::1']"

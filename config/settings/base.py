@@ -36,12 +36,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # for its Japanese messages (locale/ja): the password strength validator below
+    "django_zxcvbn_password_validator",
     "django_htmx",
     "template_partials",
     "simple_history",
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "yorisoi.common",
     "yorisoi.accounts",
     "yorisoi.privacy",
@@ -56,11 +61,15 @@ INSTALLED_APPS = [
     "yorisoi.disclosure",
     "yorisoi.inbox",
     "yorisoi.transfers",
+    "yorisoi.meetings",
     "yorisoi.workflow",
     "yorisoi.network",
     "yorisoi.desk",
     "yorisoi.reports",
+    "yorisoi.imports",
     "yorisoi.operations",
+    "yorisoi.office",
+    "yorisoi.api",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a logged-in user (pages with personal data).
+    "yorisoi.common.middleware.NoStoreForAuthenticatedMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "yorisoi.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# Scaling path (docs/deployment.md): reads that tolerate lag (reports, search, audit screens) go to a streaming
+# replica when DATABASE_REPLICA_URL is set (yorisoi/common/replica.py); without it there is one database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["yorisoi.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts -------------------------------------------------------------------------------
@@ -135,7 +152,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Strength as an attacker would guess it (zxcvbn): repeats (aaaaaaaaaaaa, the user name twice), keyboard rows
+    # (qwertyuiopas), dictionary words (passwordpassword), the user's own names. Japanese messages.
+    {"NAME": "yorisoi.accounts.passwords.StrengthValidator"},
 ]
+# zxcvbn's score 0–4: 3 is "safely unguessable" even for an attacker who has the password hashes.
+PASSWORD_MINIMAL_STRENGTH = 3
+PASSWORD_EXTRA_DICTIONARY = ["yorisoi", "寄り添い", "よりそい", "ヨリソイ", "teichaku", "定着", "支援センター"]
 
 # Inactivity timeout: the cookie's age is renewed on every request, so it ends after N idle minutes.
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
@@ -188,6 +211,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Export files wait here between the task that builds them and the one download (never under MEDIA_ROOT: they are
 # not uploads, and a backup must not carry them).
 YORISOI_EXPORT_DIR = Path(os.environ.get("YORISOI_EXPORT_DIR", VAR_DIR / "exports"))
+# Uploaded import files and their check results wait here between the wizard's steps (never under MEDIA_ROOT).
+YORISOI_IMPORT_DIR = Path(os.environ.get("YORISOI_IMPORT_DIR", VAR_DIR / "imports"))
 # Local time (HH:MM) after which run_scheduler enqueues the nightly jobs of the day.
 YORISOI_NIGHTLY_AT = os.environ.get("YORISOI_NIGHTLY_AT", "02:30")
 # The nightly purge removes records deleted (論理削除) more than this many days ago; 0 turns the nightly purge off.
@@ -208,6 +233,43 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# --- REST API (yorisoi/api, docs/api.md) ----------------------------------------------------------------------
+# Tokens for programs; a logged-in session past two-factor may read (the documentation's "Try it out"), never write.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "yorisoi.api.authentication.HashedTokenAuthentication",
+        "yorisoi.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["yorisoi.api.permissions.FollowsPolicyRule"],
+    "DEFAULT_THROTTLE_CLASSES": ["yorisoi.api.throttling.StaffRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "yorisoi.api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "yorisoi.api.schema.PolicyAutoSchema",
+    "EXCEPTION_HANDLER": "yorisoi.api.errors.handle",
+    # JSON only: no ?format= for DRF to read beside the QueryForms
+    "URL_FORMAT_OVERRIDE": None,
+}
+YORISOI_API_RATE = os.environ.get("YORISOI_API_RATE", "600/hour")  # requests per staff member
+SPECTACULAR_SETTINGS = {
+    "TITLE": "寄り添い API",
+    "DESCRIPTION": ("対象者・ケース・支援経過記録・フォローアップ・関係機関・会議・件数。"
+                    "認証・エラー・版については docs/api.md。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN (CSP 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "yorisoi.records.models.ActivityKind",
+        "MeetingKindEnum": "yorisoi.meetings.models.MeetingKind",
+        "CaseKindEnum": "yorisoi.cases.models.CaseKind",
+    },
 }
 
 # --- domain settings (kept here so a center can change them without code) --------------------

@@ -12,10 +12,19 @@ for required in ("SECRET_KEY", "YORISOI_FIELD_KEYS", "ALLOWED_HOSTS"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"環境変数 {required} を設定してください。")
 
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+for _alias in DATABASES:  # the primary and, with DATABASE_REPLICA_URL, the replica
+    DATABASES[_alias]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    # Django 5.2's psycopg pool (docs/deployment.md): DB_POOL_MAX_SIZE=N opens a pool of at most N connections per
+    # process instead of one persistent connection; the pool requires CONN_MAX_AGE = 0. Leave it unset with PgBouncer.
+    if os.environ.get("DB_POOL_MAX_SIZE"):
+        DATABASES[_alias]["CONN_MAX_AGE"] = 0
+        DATABASES[_alias].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": int(os.environ["DB_POOL_MAX_SIZE"]), "timeout": 10}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# nginx on the same host passes the client address in X-Forwarded-For (proxy_add_x_forwarded_for).
-YORISOI_TRUSTED_PROXIES = env_list("YORISOI_TRUSTED_PROXIES", "127.0.0.1,::1")
+# The proxies whose X-Forwarded-For is believed: none unless configured (docs/operations.md). With nginx on the same
+# host (proxy_add_x_forwarded_for) set YORISOI_TRUSTED_PROXIES=127.0.0.1,::1; without a proxy, a forwarded address
+# is never trusted, so no client can choose the address that is logged and throttled.
+YORISOI_TRUSTED_PROXIES = env_list("YORISOI_TRUSTED_PROXIES")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

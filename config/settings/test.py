@@ -18,11 +18,15 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}
-elif os.environ.get("YORISOI_TEST_DB_NAME"):
-    # CI names its own test database so that a run never drops the one a developer's run is using.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["YORISOI_TEST_DB_NAME"]}
+else:
+    if os.environ.get("YORISOI_TEST_DB_NAME"):
+        # CI names its own test database so that a run never drops the one a developer's run is using.
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["YORISOI_TEST_DB_NAME"]}
+    # A throwaway database need not wait for the disk at each commit (browser and race tests commit for real).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 AXES_FAILURE_LIMIT = 5
 # Tasks run in the request that enqueues them (django-tasks' ImmediateBackend, as it suggests for tests); one test
 # runs the real database worker (reports/tests/test_export_task.py). Export files go to a scratch folder per process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 YORISOI_EXPORT_DIR = Path(tempfile.gettempdir()) / f"yorisoi-test-exports-{os.getpid()}"  # made on first use
+YORISOI_IMPORT_DIR = Path(tempfile.gettempdir()) / f"yorisoi-test-imports-{os.getpid()}"

@@ -4,6 +4,7 @@ import math
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import local_path
+from yorisoi.common.text import clean_text
 from yorisoi.privacy.audit import client_ip, log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
@@ -33,21 +36,22 @@ class LoginView(auth_views.LoginView):
         ip = client_ip(request)
         if services.login_throttled(ip):
             log_access(request=request, action=AccessAction.LOGIN_FAILED,
-                       username=str(request.POST.get("username", ""))[:150],
+                       username=clean_text(str(request.POST.get("username", "")))[:150],
                        detail="接続元からの試行が多すぎるため拒否")
             return render(request, "accounts/throttled.html",
                           {"minutes": int(services.ip_window().total_seconds() // 60)}, status=429)
         return super().post(request, *args, **kwargs)
 
 
-login_view = rule("public")(LoginView.as_view())
-logout_view = rule("public")(auth_views.LogoutView.as_view())
+login_view = rule("public.login")(LoginView.as_view())
+logout_view = rule("public.login")(auth_views.LogoutView.as_view())
 
 
 def _next_url(request) -> str:
     """Where to go after the code: only a path on this site (never another host, never javascript:)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    target = local_path(request.POST.get("next") or request.GET.get("next"))
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
         return target
     return "/"
 
@@ -62,7 +66,7 @@ def _throttled_message(device) -> str | None:
     return f"確認コードの誤りが続いたため、{seconds}秒ほど待ってから入力してください。"
 
 
-@rule("authenticated")
+@rule("account.own")
 def otp_view(request):
     """Second step of log-in: set up the authenticator on first use, then enter its code."""
     if not request.user.is_authenticated:
@@ -97,7 +101,7 @@ def otp_view(request):
 # --- settings of the center and of one's own account ---------------------------------------------------------
 
 
-@rule("director")
+@rule("center.settings")
 def center_settings(request):
     """センターの設定: name, phone and who sees which cases (directors)."""
     center = request.user.center
@@ -113,6 +117,7 @@ def center_settings(request):
                                             request=request)
         except StaleEditError as error:
             stale = error
+            form.data = merged_form_data(form, error)  # their version: saving again keeps both changes
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -125,12 +130,15 @@ def center_settings(request):
                   status=409 if stale else 200)
 
 
-@rule("authenticated")
+@rule("account.own")
 def password_change(request):
     """パスワードの変更 (every user, for their own account)."""
-    form = StaffPasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    form = StaffPasswordChangeForm(request.user, request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         services.change_password(actor=request.user, form=form, request=request)
         messages.success(request, "パスワードを変更しました。ほかの端末でのログインは終了しました。")
         return redirect("home")
+    if getattr(request, "axes_locked_out", False):
+        # Wrong current passwords locked the account: this session ends too; axes answers with the lock-out page.
+        logout(request)
     return render(request, "accounts/password_change.html", {"form": form})

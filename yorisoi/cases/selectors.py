@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from yorisoi.privacy import policy
 
-from .models import OPEN_PHASES, Case, CaseFlag, Phase, PhaseTransition
+from .models import ACTIVE_PHASES, OPEN_PHASES, Case, CaseFlag, Phase, PhaseTransition
 
-# A pseudo phase for the list filter: every phase but 終結.
+# A pseudo phase for the list filter: every phase but 終結 and 休止.
 OPEN_FILTER = "open"
 
 
@@ -27,12 +27,20 @@ def case_list(*, user, phase: str = "", mine: bool = False) -> QuerySet:
           .annotate(has_flags=Exists(CaseFlag.objects.filter(case=OuterRef("pk"), active=True)))
           .order_by("-referral_date", "-id"))
     if phase == OPEN_FILTER:
-        qs = qs.filter(phase__in=OPEN_PHASES)
+        qs = qs.filter(phase__in=ACTIVE_PHASES)  # 休止 is counted apart
     elif phase:
         qs = qs.filter(phase=phase)
     if mine:
         qs = qs.filter(Q(main_staff=user) | Q(sub_staff=user))
     return qs
+
+
+def paused_count(*, user, mine: bool = False) -> int:
+    """Cases in 休止 (kept open while the person cannot be reached or declines for now), counted apart."""
+    qs = policy.cases_for(user).filter(phase=Phase.PAUSED)
+    if mine:
+        qs = qs.filter(Q(main_staff=user) | Q(sub_staff=user))
+    return qs.count()
 
 
 def active_flags(*, case: Case) -> list[CaseFlag]:

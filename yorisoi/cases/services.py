@@ -23,22 +23,37 @@ from yorisoi.privacy.models import AccessAction
 from .models import (
     CLOSE_THROUGH_APPROVAL,
     FLAG_ALREADY_ACTIVE,
+    OWN_DUTY_NAME,
+    PAUSABLE_PHASES,
     PHASE_MOVES,
     Case,
     CaseFlag,
+    CaseKind,
     CaseNumberCounter,
+    CasePause,
     ClosureOutcome,
+    ContactAttempt,
+    ContactMethod,
+    CoordinationType,
+    FundingProgramme,
+    PauseReason,
     Phase,
     PhaseTransition,
 )
 
+# The per-case justice snapshot: justice information, set only by users who may see it (not clerks).
+JUSTICE_CASE_FIELDS = ["justice_stage", "disposition", "disposition_date", "sentence_type"]
+# The duty a new case is counted under when the form does not say (the kind tells the usual one).
+COORDINATION_BY_KIND = {CaseKind.EXIT: CoordinationType.SPECIAL, CaseKind.ENTRANCE: CoordinationType.SUSPECT}
 CASE_FIELDS = [
     "kind", "referral_source", "referral_agency", "referral_officer", "referral_contact", "referral_date",
     "expected_release_date", "release_place", "start_date", "main_staff", "sub_staff", "urgency",
+    "coordination_type", "funding_programme", "actual_release_date",
+    *JUSTICE_CASE_FIELDS,
 ]
 # What a reopened case takes over from the closed one (the referral and how to work with the person).
 REOPEN_COPIED_FIELDS = ["kind", "referral_source", "referral_agency", "referral_officer", "referral_contact",
-                        "release_place", "urgency"]
+                        "release_place", "urgency", "coordination_type", "funding_programme"]
 # Reaching one of these phases schedules the follow-up contacts.
 FOLLOW_UP_PHASES = (Phase.SETTLEMENT, Phase.FOLLOW_UP)
 
@@ -73,11 +88,30 @@ def _check_staff(actor: Staff, *staff: Staff | None) -> None:
     policy.require_same_center(actor, *staff)
 
 
+def own_duty_programme(center_id: int) -> FundingProgramme:
+    """The center's own-duty programme (業務委託), made on first use."""
+    programme, _ = FundingProgramme.objects.get_or_create(center_id=center_id, is_own_duty=True,
+                                                          defaults={"name": OWN_DUTY_NAME})
+    return programme
+
+
+def _check_statistics_fields(actor: Staff, values: dict, case: Case | None = None) -> None:
+    if any(name in values for name in JUSTICE_CASE_FIELDS):
+        policy.require(actor, "see_justice", case)
+    programme = values.get("funding_programme")
+    if programme is not None:
+        policy.require_same_center(actor, programme)
+
+
 @transaction.atomic
 def open_case(*, actor: Staff, person: Model, request=None, **values) -> Case:
     policy.require(actor, "open_case")
     policy.require(actor, "view", person)
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
+    _check_statistics_fields(actor, values, person)
+    values.setdefault("coordination_type", COORDINATION_BY_KIND.get(values.get("kind"), CoordinationType.OTHER))
+    if values.get("funding_programme") is None:
+        values["funding_programme"] = own_duty_programme(actor.center_id)
     case = Case(center_id=actor.center_id, person=person, created_by=actor, updated_by=actor,
                 phase=Phase.INTAKE, **values)
     if case.main_staff is None:
@@ -148,6 +182,7 @@ def update_case(*, actor: Staff, case: Case, expected_version: int, request=None
     if set(values) - set(CASE_FIELDS):
         raise PermissionDenied
     _check_staff(actor, values.get("main_staff"), values.get("sub_staff"))
+    _check_statistics_fields(actor, values, case)
     current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
     for name, value in values.items():
         setattr(current, name, value)
@@ -195,7 +230,17 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
         current.closure_outcome = closure_outcome
         current.closure_summary = closure_summary.strip()
         current.end_date = current.end_date or today
-    if to_phase not in (Phase.INTAKE, Phase.CLOSED) and current.start_date is None:
+        if current.phase == Phase.PAUSED:
+            _end_pause(current, actor, "終結")
+    return _record_move(current, actor=actor, to_phase=to_phase, reason=reason, expected_version=expected_version,
+                        request=request)
+
+
+def _record_move(current: Case, *, actor: Staff, to_phase: str, reason: str, expected_version: int,
+                 request=None) -> Case:
+    """Save the locked case in its new phase with the transition row, its history and the access-log row."""
+    today = timezone.localdate()
+    if to_phase not in (Phase.INTAKE, Phase.CLOSED, Phase.PAUSED) and current.start_date is None:
         current.start_date = today
     from_phase = current.phase
     current.phase = to_phase
@@ -210,6 +255,105 @@ def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, e
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current,
                person_id=current.person_id, section="phase", detail=f"{from_phase}->{to_phase}")
     return current
+
+
+# --- 休止 (pause instead of closing) -------------------------------------------------------------------------
+
+
+def open_pause_of(case: Case) -> CasePause | None:
+    return CasePause.objects.filter(case_id=case.pk, ended_at__isnull=True).first()
+
+
+def _end_pause(case: Case, actor: Staff, note: str) -> None:
+    pause = CasePause.objects.select_for_update().filter(case_id=case.pk, ended_at__isnull=True).first()
+    if pause is not None:
+        pause.ended_at, pause.ended_by, pause.end_note = timezone.now(), actor, note.strip()
+        pause.full_clean()
+        pause.save()
+
+
+def _check_next_attempt(next_attempt_on, today, errors: dict) -> None:
+    if next_attempt_on is None:
+        errors["next_attempt_on"] = "次に連絡を試みる日を入力してください。"
+    elif next_attempt_on < today:
+        errors["next_attempt_on"] = "次に連絡を試みる日は今日以降の日付にしてください。"
+
+
+@transaction.atomic
+def pause_case(*, actor: Staff, case: Case, expected_version: int, reason_kind: str, reason: str = "",
+               next_attempt_on=None, request=None) -> CasePause:
+    """休止: keep the case open while the person cannot be reached (連絡途絶) or declines for now, with the
+    reason and the date of the next try to reach them (shown in やること). A phase move like the others."""
+    policy.require(actor, "change_phase", case)
+    current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if current.phase not in PAUSABLE_PHASES:
+        errors["reason_kind"] = f"「{current.get_phase_display()}」のケースは休止にできません。"
+    if reason_kind not in PauseReason.values:
+        errors["reason_kind"] = errors.get("reason_kind") or "休止の理由を選んでください。"
+    if reason_kind == PauseReason.OTHER and not reason.strip():
+        errors["reason"] = "「その他」のときは理由の詳細を入力してください。"
+    _check_next_attempt(next_attempt_on, today, errors)
+    if errors:
+        raise ValidationError(errors)
+    pause = CasePause(case=current, from_phase=current.phase, reason_kind=reason_kind, reason=reason.strip(),
+                      next_attempt_on=next_attempt_on, paused_at=timezone.now(), paused_by=actor)
+    pause.full_clean()
+    label = PauseReason(reason_kind).label
+    _record_move(current, actor=actor, to_phase=Phase.PAUSED, reason=f"休止（{label}）{reason.strip()}",
+                 expected_version=expected_version, request=request)
+    pause.save()
+    return pause
+
+
+@transaction.atomic
+def record_contact_attempt(*, actor: Staff, case: Case, attempted_on, method: str, reached: bool = False,
+                           note: str = "", next_attempt_on=None, request=None) -> ContactAttempt:
+    """One try to reach the person of a paused case; `next_attempt_on` moves the next try (kept if None)."""
+    policy.require(actor, "add_record", case)
+    pause = CasePause.objects.select_for_update().filter(case_id=case.pk, ended_at__isnull=True).first()
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if pause is None:
+        raise ValidationError("休止中のケースではありません。")
+    if attempted_on is None:
+        errors["attempted_on"] = "試みた日を入力してください。"
+    elif attempted_on > today:
+        errors["attempted_on"] = "試みた日に今日より後の日付は入力できません。"
+    elif attempted_on < timezone.localdate(pause.paused_at):
+        errors["attempted_on"] = "試みた日は休止した日以降の日付にしてください。"
+    if method not in ContactMethod.values:
+        errors["method"] = "方法を選んでください。"
+    if next_attempt_on is not None and next_attempt_on < today:
+        errors["next_attempt_on"] = "次に連絡を試みる日は今日以降の日付にしてください。"
+    if errors:
+        raise ValidationError(errors)
+    attempt = ContactAttempt(pause=pause, attempted_on=attempted_on, method=method, reached=reached,
+                             note=note.strip(), recorded_at=timezone.now(), recorded_by=actor)
+    attempt.full_clean()
+    attempt.save()
+    if next_attempt_on is not None:
+        pause.next_attempt_on = next_attempt_on
+        pause.save(update_fields=["next_attempt_on"])
+    log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=attempt, person_id=case.person_id,
+               section="pause")
+    return attempt
+
+
+@transaction.atomic
+def resume_case(*, actor: Staff, case: Case, expected_version: int, note: str, request=None) -> Case:
+    """End the pause: the case goes back to the phase it was paused from, recorded as a phase move."""
+    policy.require(actor, "change_phase", case)
+    current = lock_for_edit(Case, pk=case.pk, expected_version=expected_version)
+    pause = open_pause_of(current)
+    if current.phase != Phase.PAUSED or pause is None:
+        raise ValidationError({"note": "休止中のケースだけを再開できます。"})
+    if not note.strip():
+        raise ValidationError({"note": "再開する理由・経緯を入力してください。"})
+    _end_pause(current, actor, note)
+    return _record_move(current, actor=actor, to_phase=pause.from_phase, reason=f"休止から再開：{note.strip()}",
+                        expected_version=expected_version, request=request)
 
 
 def _is_approved_closure_of(closure_request, case: Case) -> bool:

@@ -9,6 +9,8 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 
+from .dates import EARLIEST, LATEST, DateArithmeticError, add_days, ensure_in_range
+
 DEFAULT_YEAR_END_CLOSURE = ((12, 29), (1, 3))
 
 
@@ -37,14 +39,17 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
     """The date `days` business days after (or, negative, before) `start`. Zero: `start` itself if it is a
     business day, else the next business day."""
     step = 1 if days >= 0 else -1
-    day = start
+    day = ensure_in_range(start)
     if days == 0:
         while not is_business_day(day):
-            day += dt.timedelta(days=1)
+            day = add_days(day, 1)
         return day
+    # every business-day count fits in the range (about 245 a year); a larger one cannot end inside it
+    if abs(days) > (LATEST - EARLIEST).days:
+        raise DateArithmeticError
     remaining = abs(days)
     while remaining:
-        day += dt.timedelta(days=step)
+        day = add_days(day, step)  # refuses, rather than overflows, past the ends of the range
         if is_business_day(day):
             remaining -= 1
     return day
@@ -52,6 +57,8 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
     """Business days after `start` up to and including `end` (negative when end < start)."""
+    ensure_in_range(start)
+    ensure_in_range(end)
     if end < start:
         return -business_days_between(end, start)
     return sum(1 for n in range(1, (end - start).days + 1) if is_business_day(start + dt.timedelta(days=n)))

@@ -22,6 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.views.decorators.debug import sensitive_variables
 
+from .text import CleanTextField
+
 # A key id is short and plain, so it can be printed by rotate_keys --check and compared exactly in SQL.
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 # "<key id>$" then a Fernet token: version byte 0x80 and a 64-bit timestamp start every token with "gAAAAA".
@@ -127,8 +129,9 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedTextField
     return sorted(found, key=lambda pair: pair[0]._meta.label)
 
 
-class EncryptedTextField(models.TextField):
-    """A TextField whose value is encrypted in the database. Not searchable or sortable, by design."""
+class EncryptedTextField(CleanTextField):
+    """A TextField whose value is encrypted in the database. Not searchable or sortable, by design. Cleaned and
+    bounded like every free text (yorisoi.common.text) before it is encrypted."""
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "" or _passthrough.get():

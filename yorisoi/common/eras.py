@@ -100,17 +100,26 @@ def format_era_datetime(value: dt.datetime | None, *, style: str = "long") -> st
         return ""
     if not isinstance(value, dt.datetime):
         return format_era(value, style=style)  # a date alone has no time to show
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = _local(value)
     return f"{format_era(value.date(), style=style)} {value:%H:%M}"
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """Japan time; a value at the very end of the calendar (9999-12-31 in UTC) is kept as stored, not overflowed."""
+    if timezone.is_aware(value):
+        try:
+            return timezone.localtime(value)
+        except (OverflowError, ValueError):
+            return value
+    return value
+
 
 
 def format_log_time(value: dt.datetime | None) -> str:
     """2025-04-01 10:05:07 in local time: technical logs only (the access log, exports of it)."""
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = _local(value)
     return f"{value:%Y-%m-%d %H:%M:%S}"
 
 
@@ -208,3 +217,64 @@ def age_on(birth: dt.date | None, on: dt.date) -> int | None:
 def fiscal_year(day: dt.date) -> int:
     """年度: April to March; 2026-03-31 belongs to 2025年度."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+# --- dates typed into a search box: whole or partial (year, year and month) ------------------------
+
+_ERA_NAMES = "明治|大正|昭和|平成|令和|[MTSHR明大昭平令]"
+_SEP = r"\s*(?:年|[./\-])\s*"
+SEARCH_DATE = re.compile(
+    rf"(?<![0-9A-Za-z])(?:(?P<era>{_ERA_NAMES})\s*(?P<eyear>元|\d{{1,2}})|(?P<year>(?:18|19|20)\d\d))"
+    rf"(?:{_SEP}(?P<month>\d{{1,2}})(?:\s*(?:月|[./\-])\s*(?P<day>\d{{1,2}})\s*日?|\s*月)?|\s*年)?"
+    rf"(?![0-9])",
+    re.IGNORECASE,
+)
+_COMPACT_SEARCH_DATE = re.compile(r"(?<![0-9])(?P<year>(?:18|19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?![0-9])")
+
+
+def date_range_of(match: re.Match) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a match of SEARCH_DATE (or the compact form) stands for: a day, a month or a year.
+    None when it names no real date (month 13, 昭和70年, …)."""
+    groups = match.groupdict()
+    if groups.get("era"):
+        key = groups["era"]
+        era = _BY_KEY.get(key) or _BY_KEY.get(key.upper())
+        year = era.start.year + (1 if groups["eyear"] == "元" else int(groups["eyear"])) - 1
+        end = era_end(era)
+        if int(groups["eyear"] if groups["eyear"] != "元" else 1) < 1 or (end and year > end.year):
+            return None
+    else:
+        year = int(groups["year"])
+    month, day = groups.get("month"), groups.get("day")
+    try:
+        if day:
+            first = last = dt.date(year, int(month), int(day))
+        elif month:
+            first = dt.date(year, int(month), 1)
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        else:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+    if groups.get("era"):
+        end = era_end(era)
+        first, last = max(first, era.start), min(last, end) if end else last
+        if first > last:
+            return None
+    return first, last
+
+
+def find_search_dates(text: str) -> tuple[list[tuple[dt.date, dt.date]], str]:
+    """Dates typed anywhere in a search text (「S22.3.5」「昭和22年3月」「R1/5/1」「1947-03-05」「19470305」), as
+    ranges, and the text without them."""
+    cleaned = unicodedata.normalize("NFKC", text or "")
+    ranges = []
+    for pattern in (_COMPACT_SEARCH_DATE, SEARCH_DATE):
+        def take(match, ranges=ranges):
+            found = date_range_of(match)
+            if found is None:
+                return match.group(0)
+            ranges.append(found)
+            return " "
+        cleaned = pattern.sub(take, cleaned)
+    return ranges, cleaned

@@ -43,3 +43,10 @@ def check_upload(upload, *, max_bytes: int, field: str = "file") -> Kind:
                 raise ValidationError({field: TYPE_MESSAGE + "ファイル名の拡張子と中身の形式が一致しません。"})
             return kind
     raise ValidationError({field: TYPE_MESSAGE})
+
+
+def size_label(size: int) -> str:
+    """A stored file's size for the page: 1.5MB, or KB rounded (never 0KB)."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f}MB"
+    return f"{max(1, round(size / 1024))}KB"

@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/phase/", views.case_change_phase, name="change_phase"),
     path("<int:pk>/reopen/", views.case_reopen, name="reopen"),
+    path("<int:pk>/pause/", views.case_pause, name="pause"),
+    path("<int:pk>/resume/", views.case_resume, name="resume"),
+    path("<int:pk>/pause/attempts/", views.case_contact_attempt, name="contact_attempt"),
     path("<int:pk>/flags/", views.case_add_flag, name="add_flag"),
+    path("<int:pk>/reoffences/", views.case_reoffences, name="reoffences"),
     path("<int:pk>/flags/<int:flag_pk>/active/", views.case_flag_active, name="flag_active"),
 ]

@@ -4,7 +4,6 @@ procedures and follow-ups follow in the same transaction. The URLs keep the "cas
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,27 +13,42 @@ from yorisoi.cases import selectors, services
 from yorisoi.cases.forms import (
     CaseEditForm,
     CaseForm,
+    CaseListQuery,
+    CaseOpenQuery,
+    ContactAttemptForm,
     FlagForm,
+    PauseForm,
     PhaseChangeForm,
     ReopenForm,
+    ResumeForm,
     add_service_errors,
-    typed_with_version,
 )
 from yorisoi.cases.models import CaseFlag, Phase
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
+from yorisoi.common.forms import page_of
+from yorisoi.common.replica import replica_reads
+from yorisoi.common.text import clean_text
+from yorisoi.disclosure import selectors as disclosure_selectors
+from yorisoi.disclosure.rules import disclosure_access
+from yorisoi.partners import selectors as partner_selectors
+from yorisoi.people import selectors as people_selectors
+from yorisoi.people import services as people_services
+from yorisoi.people.forms import ReoffenceForm
 from yorisoi.planning import rules as planning_rules
 from yorisoi.planning import selectors as planning_selectors
 from yorisoi.planning.models import ApprovalStatus
 from yorisoi.planning.services.closures import OPEN_STATUSES as OPEN_CLOSURE_STATUSES
 from yorisoi.privacy import policy
+from yorisoi.privacy import selectors as privacy_selectors
+from yorisoi.privacy.audit import log_access
+from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 from yorisoi.procedures import selectors as procedure_selectors
+from yorisoi.procedures import services as procedure_services
 from yorisoi.records import selectors as record_selectors
 from yorisoi.records.forms import ActivityForm
+from yorisoi.records.timeline import case_timeline
 from yorisoi.workflow import services as workflow
-
-TIMELINE_PAGE_SIZE = 30
-
 
 # --- home ------------------------------------------------------------------------------------------
 
@@ -55,7 +69,7 @@ def _due_lists(user, today, *, mine_only: bool) -> dict:
     }
 
 
-@rule("staff")
+@rule("home.view")
 def home(request):
     user = request.user
     access = policy.access_for(user)
@@ -89,25 +103,40 @@ def home(request):
             "may_approve": may_approve,
             "approvals_pending": planning_selectors.pending_count(user=user) if may_approve else 0,
             "may_review_audit": policy.may_review_audit(user),
+            "may_decide_exports": policy.may_decide_exports(user),
+            "exports_pending": privacy_selectors.pending_export_count(user),
+            "may_conclude_agreements": disclosure_access(user).can_manage,
+            "agreement_drafts": disclosure_selectors.draft_agreement_count(user),
         }
+    policy.log_listed(request, _persons_on_home(context), section="home")
     return render(request, "cases/home.html", context)
+
+
+def _persons_on_home(context: dict) -> list:
+    """Every row of the home screen that names a person (cases, releases, records, due work)."""
+    shown = [case for group in context["my_groups"] for case in group.cases]
+    shown += context["my_releases"] + context["my_records"]
+    for lists in (context["my_due"], context.get("center_view")):
+        for key in ("protections", "procedures", "follow_ups", "releases", "records"):
+            shown += list((lists or {}).get(key, ()))
+    return shown
 
 
 # --- list --------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("cases.view")
 def case_list(request):
-    phase = request.GET.get("phase", "")
-    if phase not in Phase.values and phase != selectors.OPEN_FILTER:
-        phase = ""
-    mine = request.GET.get("mine") == "1"
+    chosen = CaseListQuery.read(request, open_filter=selectors.OPEN_FILTER).values
+    phase, mine = chosen["phase"], chosen["mine"]
     qs = selectors.case_list(user=request.user, phase=phase, mine=mine)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 50)
+    policy.log_listed(request, page, section="case_list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_list.html", {
         "page": page, "phase": phase, "mine": mine, "phases": Phase.choices, "open_filter": selectors.OPEN_FILTER,
+        "paused_count": selectors.paused_count(user=request.user, mine=mine),
         "query": query.urlencode(), "today": timezone.localdate(), "nav": "cases",
     })
 
@@ -115,14 +144,21 @@ def case_list(request):
 # --- open and edit -----------------------------------------------------------------------------------
 
 
-@rule("staff")
+def _after_opening(request, case):
+    """A new case goes on to the procedures proposed for its person (to confirm), when its kind has some."""
+    if procedure_services.proposal_pending(case=case, actor=request.user, refs=None):
+        return redirect("procedures:propose", case.pk)
+    return redirect("cases:detail", case.pk)
+
+
+@rule("cases.open")
 def case_create(request):
     if not policy.may_open_case(request.user):
         raise PermissionDenied
-    person_pk = request.GET.get("person", "")
-    if not person_pk.isdigit():
+    person_pk = CaseOpenQuery(request.GET).values["person"]
+    if person_pk is None:
         raise Http404("対象者が見つかりません。")
-    person, access = policy.get_person_or_404(request, int(person_pk), "view", section="case_open")
+    person, access = policy.get_person_or_404(request, person_pk, "view", section="case_open")
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,12 +167,12 @@ def case_create(request):
             add_service_errors(form, error)
         else:
             messages.success(request, f"支援ケース {case.number} を開始しました（相談受付）。")
-            return redirect("cases:detail", case.pk)
+            return _after_opening(request, case)
     return render(request, "cases/case_form.html", {"form": form, "person": person, "access": access,
                                                     "nav": "cases"})
 
 
-@rule("staff")
+@rule("cases.edit")
 def case_edit(request, pk: int):
     case, access = policy.get_case_or_404(request, pk, "edit")
     stale, status = None, 200
@@ -149,7 +185,7 @@ def case_edit(request, pk: int):
                                      request=request, **values)
             except StaleEditError as error:
                 stale, status = error, 409
-                form = CaseEditForm(typed_with_version(request, error.current.version), user=request.user, case=case)
+                form = CaseEditForm(merged_form_data(form, error), user=request.user, case=case)
                 form.is_valid()
                 case = error.current
             except ValidationError as error:
@@ -167,9 +203,9 @@ def case_edit(request, pk: int):
 
 
 def _render_case(request, case, access, *, phase_form=None, flag_form=None, record_form=None, reopen_form=None,
-                 stale=None, status=200):
-    activities = Paginator(record_selectors.timeline_for_case(user=request.user, case=case),
-                           TIMELINE_PAGE_SIZE).get_page(request.GET.get("tpage"))
+                 pause_form=None, attempt_form=None, resume_form=None, stale=None, status=200):
+    # the records with the minutes of the meetings that discussed the case between them
+    activities, timeline_entries = case_timeline(request, case=case, param="tpage")
     closures = planning_selectors.closures_of(case=case)
     context = {
         **selectors.header_context(case=case),
@@ -178,10 +214,15 @@ def _render_case(request, case, access, *, phase_form=None, flag_form=None, reco
         "transitions": selectors.transitions(case=case),
         "flags": selectors.all_flags(case=case),
         "activities": activities,
+        "timeline_entries": timeline_entries,
         "phase_form": phase_form or PhaseChangeForm(case=case),
         "flag_form": flag_form or FlagForm(),
         "record_form": record_form or ActivityForm(),
         "reopen_form": reopen_form or ReopenForm(),
+        "pause": services.open_pause_of(case) if case.phase == Phase.PAUSED else None,
+        "pause_form": pause_form or PauseForm(case=case),
+        "attempt_form": attempt_form or ContactAttemptForm(),
+        "resume_form": resume_form or ResumeForm(case=case),
         "stale": stale,
         "may_open_case": policy.may_open_case(request.user),
         **selectors.reopening_links(user=request.user, case=case),
@@ -190,17 +231,19 @@ def _render_case(request, case, access, *, phase_form=None, flag_form=None, reco
         "events": planning_selectors.events_of(case=case),
         "closure_in_progress": next((c for c in closures if c.status in OPEN_CLOSURE_STATUSES), None),
         "closure_approved": next((c for c in closures if c.status == ApprovalStatus.APPROVED), None),
+        "proposal_pending": access.can_edit and procedure_services.proposal_pending(
+            case=case, actor=request.user, refs=procedure_services.reference_dates_of(case)),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-@rule("staff")
+@rule("cases.view")
 def case_detail(request, pk: int):
     case, access = policy.get_case_or_404(request, pk, "view")
     return _render_case(request, case, access)
 
 
-@rule("staff")
+@rule("cases.change_phase")
 def case_change_phase(request, pk: int):
     case, access = policy.get_case_or_404(request, pk, "change_phase")
     if request.method != "POST":
@@ -214,7 +257,7 @@ def case_change_phase(request, pk: int):
                 expected_version=data["version"], request=request)
         except StaleEditError as error:
             current = policy.cases_for(request.user).select_related("person", "main_staff", "sub_staff").get(pk=pk)
-            form = PhaseChangeForm(typed_with_version(request, current.version, "phase"), case=current)
+            form = PhaseChangeForm(with_their_version(form, error), case=current)
             form.is_valid()
             return _render_case(request, current, access, phase_form=form, stale=error, status=409)
         except ValidationError as error:
@@ -225,7 +268,53 @@ def case_change_phase(request, pk: int):
     return _render_case(request, case, access, phase_form=form)
 
 
-@rule("staff")
+def _phase_action(request, pk: int, form_class, form_name: str, write, done: str, *, action: str = "change_phase",
+                  versioned: bool = True):
+    """The 休止 forms of the case page: POST only; a stale version shows both versions (409), bad input the
+    form again with what was typed."""
+    case, access = policy.get_case_or_404(request, pk, action, section="pause")
+    if request.method != "POST":
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#phase")
+    kwargs = {"case": case} if versioned else {}
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if versioned:
+                data["expected_version"] = data.pop("version")
+            write(actor=request.user, case=case, request=request, **data)
+        except StaleEditError as error:
+            current = policy.cases_for(request.user).select_related("person", "main_staff", "sub_staff").get(pk=pk)
+            form = form_class(with_their_version(form, error), case=current)
+            form.is_valid()
+            return _render_case(request, current, access, stale=error, status=409, **{form_name: form})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#phase")
+    return _render_case(request, case, access, **{form_name: form})
+
+
+@rule("cases.change_phase")
+def case_pause(request, pk: int):
+    return _phase_action(request, pk, PauseForm, "pause_form", workflow.pause_case,
+                         "ケースを休止にしました。次に連絡を試みる日はやることに表示されます。")
+
+
+@rule("cases.change_phase")
+def case_resume(request, pk: int):
+    return _phase_action(request, pk, ResumeForm, "resume_form", workflow.resume_case,
+                         "休止を終えて、支援を再開しました。")
+
+
+@rule("records.write")
+def case_contact_attempt(request, pk: int):
+    return _phase_action(request, pk, ContactAttemptForm, "attempt_form", services.record_contact_attempt,
+                         "再連絡の記録を保存しました。", action="add_record", versioned=False)
+
+
+@rule("cases.change_phase")
 def case_reopen(request, pk: int):
     case, access = policy.get_case_or_404(request, pk, "edit", section="reopen")
     if not policy.may_open_case(request.user):
@@ -242,11 +331,11 @@ def case_reopen(request, pk: int):
         else:
             messages.success(request, f"ケース {case.number} を再開し、新しい支援ケース {new_case.number} を"
                                       "開始しました（相談受付）。")
-            return redirect("cases:detail", new_case.pk)
+            return _after_opening(request, new_case)
     return _render_case(request, case, access, reopen_form=form)
 
 
-@rule("staff")
+@rule("cases.edit")
 def case_add_flag(request, pk: int):
     case, access = policy.get_case_or_404(request, pk, "edit", section="flag")
     if request.method != "POST":
@@ -263,7 +352,7 @@ def case_add_flag(request, pk: int):
     return _render_case(request, case, access, flag_form=form)
 
 
-@rule("staff")
+@rule("cases.edit")
 def case_flag_active(request, pk: int, flag_pk: int):
     case, _access = policy.get_case_or_404(request, pk, "edit", section="flag")
     flag = CaseFlag.objects.filter(pk=flag_pk, case=case).first()
@@ -282,3 +371,59 @@ def case_flag_active(request, pk: int, flag_pk: int):
         else:
             messages.success(request, f"注意事項「{flag.label}」を解除しました（履歴には残ります）。")
     return redirect(reverse("cases:detail", args=[case.pk]) + "#flags")
+
+
+# --- the header search -------------------------------------------------------------------------------
+
+HEADER_PERSON_LIMIT = 10
+HEADER_DIRECTORY_LIMIT = 5
+
+
+@rule("search.header")
+@replica_reads()  # a lag of a second or two is harmless here (yorisoi/common/replica.py)
+def header_search(request):
+    """The header's search box: persons (people.search_persons) and the directory's organizations and contacts,
+    ranked, with the reason of each hit; only what the user may see. POST (the text is personal data and stays out
+    of URLs); htmx asks for the results fragment as the user types, the form works without JavaScript."""
+    query = clean_text(request.POST.get("q", "") if request.method == "POST" else "").strip()[:100]
+    persons, directory = [], []
+    if query:
+        persons = people_selectors.search_persons(user=request.user, query=query, limit=HEADER_PERSON_LIMIT)
+        directory = partner_selectors.search_directory(user=request.user, query=query, limit=HEADER_DIRECTORY_LIMIT)
+        # That a search happened and whom it showed; never the text typed.
+        log_access(request=request, action=AccessAction.SEARCH, section="header_search")
+        policy.log_listed(request, [hit.person for hit in persons], section="header_search")
+    template = "desk/search.html"
+    if request.htmx:
+        template += "#search-results"
+    return render(request, template, {"query": query, "persons": persons, "directory": directory,
+                                      "searched": bool(query)})
+
+
+# --- 再犯の把握 (reoffences known): any phase, also after closure ------------------------------------------
+
+
+@rule("cases.reoffences")
+def case_reoffences(request, pk: int):
+    case, access = policy.get_case_or_404(request, pk, "view", section="reoffences")
+    if not access.can_see_justice:
+        policy.deny_unless(request, False, section="reoffences", obj=case)
+    form = ReoffenceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not access.can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                people_services.record_reoffence(actor=request.user, case=case, request=request,
+                                                 **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "再犯の把握を記録しました。")
+                return redirect("cases:reoffences", case.pk)
+        status = 400
+    events = people_selectors.reoffences_of(case=case)
+    return render(request, "desk/case_reoffences.html", {
+        **selectors.header_context(case=case), "access": access, "form": form, "events": events, "nav": "cases",
+    }, status=status)

@@ -3,9 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from yorisoi.common.eras import format_era_datetime
-from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.common.dates import format_checked_datetime
+from yorisoi.common.forms import (
+    EraDateField,
+    QueryForm,
+    QueryIdField,
+    QueryTextField,
+    VersionedFormMixin,
+    apply_japanese_required_messages,
+)
+from yorisoi.common.text import CleanFormCharField
 from yorisoi.partners.selectors import kinds_for, organizations_for
+from yorisoi.people.forms import DecisionSupportFields
 from yorisoi.privacy import policy
 
 from . import conf, items, selectors
@@ -36,16 +45,16 @@ def _attachment_label(what: str) -> str:
 
 
 class ConsentTemplateForm(forms.Form):
-    title = forms.CharField(label="表題", max_length=100)
-    body = forms.CharField(label="同意書の文面", widget=forms.Textarea(attrs={"rows": 16}),
-                           help_text="本人に読み上げ・手渡しする文面です。同意に使われた版は変更できなくなります。")
+    title = CleanFormCharField(label="表題", max_length=100)
+    body = CleanFormCharField(label="同意書の文面", widget=forms.Textarea(attrs={"rows": 16}),
+                              help_text="本人に読み上げ・手渡しする文面です。同意に使われた版は変更できなくなります。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         apply_japanese_required_messages(self)
 
 
-class ConsentRecordForm(forms.Form):
+class ConsentRecordForm(DecisionSupportFields):
     template = forms.ModelChoiceField(label="同意書の文面（版）", queryset=None, empty_label=None)
     purposes = forms.MultipleChoiceField(label="利用目的", choices=Purpose.choices,
                                          widget=forms.CheckboxSelectMultiple)
@@ -55,7 +64,7 @@ class ConsentRecordForm(forms.Form):
     form = forms.ChoiceField(label="同意の形式", choices=ConsentForm.choices, widget=forms.RadioSelect)
     taken_by = forms.ModelChoiceField(label="同意を得た職員", queryset=None, empty_label=None)
     file = _file_field("スキャンした同意書")
-    note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = CleanFormCharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,8 +86,8 @@ class ConsentRecordForm(forms.Form):
 class WithdrawForm(VersionedFormMixin):
     withdrawn_on = EraDateField(label="撤回日")
     method = forms.ChoiceField(label="撤回の方法", choices=WithdrawalMethod.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="撤回についての記録", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="例：本人から電話で「市役所には伝えないでほしい」との申出。")
+    note = CleanFormCharField(label="撤回についての記録", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="例：本人から電話で「市役所には伝えないでほしい」との申出。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,9 +96,21 @@ class WithdrawForm(VersionedFormMixin):
         apply_japanese_required_messages(self)
 
 
+class ProvisionSourceQuery(QueryForm):
+    """?inquiry= or ?connection=: the provision form opened from a 受入照会 or a つなぎ."""
+
+    inquiry = QueryIdField(label="受入照会")
+    connection = QueryIdField(label="つなぎ")
+
+
+class OrganizationQuery(QueryForm):
+    organization = QueryIdField(label="相手方の機関")
+
+
 class AgreementForm(VersionedFormMixin):
-    organization = forms.ModelChoiceField(label="相手方の機関", queryset=None, empty_label="選んでください")
-    title = forms.CharField(label="名称", max_length=200, help_text="例：個人情報の提供に関する協定書")
+    organization = forms.ModelChoiceField(label="相手方の機関", queryset=None, empty_label="選んでください",
+                                          widget=forms.Select(attrs={"data-searchable": ""}))
+    title = CleanFormCharField(label="名称", max_length=200, help_text="例：個人情報の提供に関する協定書")
     purposes = forms.MultipleChoiceField(label="対象とする利用目的", choices=Purpose.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple,
                                          help_text="選ばないときは目的を限定しない取り決めとして扱います。")
@@ -97,17 +118,20 @@ class AgreementForm(VersionedFormMixin):
                                             choices=[(g.code, g.label) for g in items.GROUPS],
                                             widget=forms.CheckboxSelectMultiple,
                                             help_text="選ばないときは項目を限定しない取り決めとして扱います。")
-    scope_note = forms.CharField(label="範囲・条件の補足", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    scope_note = CleanFormCharField(label="範囲・条件の補足", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     valid_from = EraDateField(label="有効期間（開始）")
     valid_to = EraDateField(label="有効期間（終了）", required=False, help_text="空欄は期限の定めなし")
     status = forms.ChoiceField(label="状態", choices=AgreementStatus.choices)
     file = _file_field("取り決めの文書")
 
-    def __init__(self, *args, user, instance=None, **kwargs):
+    def __init__(self, *args, user, instance=None, draft_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations_for(user).select_related("kind").order_by(
             "name_kana", "name", "id")
         self.fields["file"].label = _attachment_label("取り決めの文書")
+        if draft_only:
+            self.fields["status"].choices = [(AgreementStatus.DRAFT, AgreementStatus.DRAFT.label)]
+            self.fields["status"].help_text = "締結済みにするのは管理者の決裁です。"
         if instance is None:
             self.fields["version"].required = False
         elif not self.is_bound:
@@ -126,16 +150,21 @@ class AgreementForm(VersionedFormMixin):
 
 
 class ProvisionForm(forms.Form):
-    recipient = forms.ModelChoiceField(label="提供先の機関", queryset=None, empty_label="選んでください")
+    recipient = forms.ModelChoiceField(label="提供先の機関", queryset=None, empty_label="選んでください",
+                                       widget=forms.Select(attrs={"data-searchable": ""}))
     purpose = forms.ChoiceField(label="利用目的", choices=[("", "選んでください"), *Purpose.choices])
     items = forms.MultipleChoiceField(label="提供する項目", required=False, widget=forms.CheckboxSelectMultiple)
     activities = forms.ModelMultipleChoiceField(label="あわせて提供する支援経過記録", queryset=None, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     basis = forms.ChoiceField(label="提供の根拠", choices=Basis.choices, initial=Basis.CONSENT,
                               widget=forms.RadioSelect)
-    legal_reason = forms.CharField(label="根拠の説明・理由", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="同意以外の根拠のときは必須。例：刑事訴訟法197条2項に基づく照会（令和8年11月2日付）")
-    note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_reason = CleanFormCharField(label="根拠の説明・理由", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text="同意以外の根拠のときは必須。例：刑事訴訟法197条2項に基づく照会（令和8年11月2日付）")
+    note = CleanFormCharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # the 受入照会 or つなぎ during which the data was passed (services.provide_information marks it)
+    inquiry = QueryIdField(label="受入照会", widget=forms.HiddenInput)
+    connection = QueryIdField(label="つなぎ", widget=forms.HiddenInput)
 
     RECORD_LIMIT = 30
 
@@ -172,7 +201,7 @@ class ProvisionForm(forms.Form):
 
 
 def _activity_label(activity) -> str:
-    when = format_era_datetime(activity.occurred_at, style="short")
+    when = format_checked_datetime(activity.occurred_at, style="short")
     text = (activity.narrative or "").replace("\n", " ")
     return f"{when} {activity.get_kind_display()} {activity.counterpart} — {text[:40]}{'…' if len(text) > 40 else ''}"
 
@@ -181,7 +210,7 @@ class LedgerFilterForm(forms.Form):
     date_from = EraDateField(label="提供日（から）", required=False)
     date_to = EraDateField(label="提供日（まで）", required=False)
     recipient = forms.ModelChoiceField(label="提供先", queryset=None, required=False, empty_label="すべて")
-    person = forms.CharField(label="対象者（氏名・フリガナ・ID）", required=False, max_length=100)
+    person = QueryTextField(label="対象者（氏名・フリガナ・ID）")
     basis = forms.ChoiceField(label="根拠", required=False, choices=[("", "すべて"), *Basis.choices])
 
     def __init__(self, *args, user, **kwargs):
@@ -208,17 +237,29 @@ class LedgerFilterForm(forms.Form):
         return "、".join(parts) or "条件なし"
 
 
+class ReceiptFilterForm(LedgerFilterForm):
+    """The filters of the receipts list: the period and the person (the page offers no others, so the query may not
+    set them unseen)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["recipient"], self.fields["basis"]
+        self.fields["date_from"].label, self.fields["date_to"].label = "受領日（から）", "受領日（まで）"
+
+
 class ReceiptForm(forms.Form):
     received_on = EraDateField(label="受領日")
     provider = forms.ModelChoiceField(label="提供元の機関", queryset=None, empty_label="選んでください")
     item_groups = forms.MultipleChoiceField(label="受領した項目", required=False, widget=forms.CheckboxSelectMultiple,
                                             choices=[(g.code, g.label) for g in items.GROUPS])
-    items_detail = forms.CharField(label="受領した内容の詳細", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="例：特別調整協力等依頼書、判決書の写し、服薬状況の一覧")
+    items_detail = CleanFormCharField(label="受領した内容の詳細", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text="例：特別調整協力等依頼書、判決書の写し、服薬状況の一覧")
     obtained_how = forms.ChoiceField(label="提供元の取得の経緯", choices=[("", "選んでください"), *ObtainedHow.choices])
-    obtained_note = forms.CharField(label="取得の経緯の補足", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    confirmation_note = forms.CharField(label="確認の方法・記録", widget=forms.Textarea(attrs={"rows": 2}),
-                                        help_text="例：依頼書の記載と担当の検察事務官への電話で確認した。")
+    obtained_note = CleanFormCharField(label="取得の経緯の補足", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    confirmation_note = CleanFormCharField(label="確認の方法・記録", widget=forms.Textarea(attrs={"rows": 2}),
+                                           help_text="例：依頼書の記載と担当の検察事務官への電話で確認した。")
     staff = forms.ModelChoiceField(label="受領した職員", queryset=None, empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
@@ -237,12 +278,13 @@ class ReceiptForm(forms.Form):
 class RequestForm(VersionedFormMixin):
     kind = forms.ChoiceField(label="請求の種類", choices=RequestKind.choices, widget=forms.RadioSelect)
     received_on = EraDateField(label="受付日")
-    requester = forms.CharField(label="請求者", max_length=100, initial="本人",
-                                help_text="本人、または代理人の氏名と関係（例：成年後見人 山田一郎）")
-    content = forms.CharField(label="請求の内容", widget=forms.Textarea(attrs={"rows": 3}))
-    handling = forms.CharField(label="対応の内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    requester = CleanFormCharField(label="請求者", max_length=100, initial="本人",
+                                   help_text="本人、または代理人の氏名と関係（例：成年後見人 山田一郎）")
+    content = CleanFormCharField(label="請求の内容", widget=forms.Textarea(attrs={"rows": 3}))
+    handling = CleanFormCharField(label="対応の内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label="結果", choices=RequestOutcome.choices)
-    outcome_note = forms.CharField(label="結果の説明・理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome_note = CleanFormCharField(label="結果の説明・理由", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
     completed_on = EraDateField(label="対応完了日", required=False)
 
     def __init__(self, *args, instance=None, **kwargs):
@@ -259,3 +301,9 @@ class RequestForm(VersionedFormMixin):
 
     def values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ReportFormatQuery(QueryForm):
+    """?format=pdf of the 開示 report (without it: the printable page)."""
+
+    format = forms.ChoiceField(label="出力の形式", required=False, initial="", choices=[("", ""), ("pdf", "PDF")])

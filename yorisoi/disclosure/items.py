@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from yorisoi.common.eras import format_both, format_era, format_era_datetime
+from yorisoi.common.dates import format_checked, format_checked_both, format_checked_datetime
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _display(name: str) -> Callable:
 
 def _birth(person) -> str:
     # the one date an agency matches in Gregorian too
-    return format_both(person.birth_date) if person.birth_date else "不明"
+    return format_checked_both(person.birth_date) if person.birth_date else "不明"
 
 
 def _address(person) -> str:
@@ -75,7 +75,7 @@ def _certificates(person) -> str:
         if cert.number:
             parts.append(f"番号 {cert.number}")
         if cert.renewal_due:
-            parts.append(f"次回更新 {format_era(cert.renewal_due)}")
+            parts.append(f"次回更新 {format_checked(cert.renewal_due)}")
         lines.append(" ".join(parts))
     return "\n".join(lines) or "登録なし"
 
@@ -89,7 +89,7 @@ def _latest_assessment(person) -> str:
               .order_by("-assessed_on", "-id").first())
     if latest is None:
         return "アセスメントの記録はありません"
-    return f"{latest.get_kind_display()}（{format_era(latest.assessed_on)}）\n{latest.summary or '—'}"
+    return f"{latest.get_kind_display()}（{format_checked(latest.assessed_on)}）\n{latest.summary or '—'}"
 
 
 ITEMS = [
@@ -184,7 +184,7 @@ def snapshot(person, item_codes, activities) -> dict:
         if rows:
             groups.append({"code": group.code, "label": group.label, "rows": rows})
     records = [
-        {"at": format_era_datetime(a.occurred_at), "kind": a.get_kind_display(),
+        {"at": format_checked_datetime(a.occurred_at), "kind": a.get_kind_display(),
          "counterpart": a.counterpart, "text": a.narrative}
         for a in sorted(activities, key=lambda a: (a.occurred_at, a.pk))
     ]

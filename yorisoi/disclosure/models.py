@@ -20,9 +20,12 @@ from django.db import models
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from yorisoi.common import dates, uploads
 from yorisoi.common.crypto import EncryptedTextField
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
+from yorisoi.common.text import GENERATED_TEXT_MAX_LENGTH, CleanCharField, CleanTextField
+from yorisoi.people.models import DecisionSupport
 
 
 class Purpose(models.TextChoices):
@@ -70,8 +73,8 @@ class Attachment(models.Model):
 
     file = models.FileField("添付ファイル", storage=private_storage, upload_to=attachment_path, max_length=200,
                             blank=True)
-    file_name = models.CharField("ファイル名", max_length=200, blank=True)
-    file_type = models.CharField("形式", max_length=50, blank=True)
+    file_name = CleanCharField("ファイル名", max_length=200, blank=True)
+    file_type = CleanCharField("形式", max_length=50, blank=True)
     file_size = models.PositiveIntegerField("大きさ（バイト）", null=True, blank=True)
 
     class Meta:
@@ -83,10 +86,7 @@ class Attachment(models.Model):
 
     @property
     def file_size_label(self) -> str:
-        size = self.file_size or 0
-        if size >= 1024 * 1024:
-            return f"{size / 1024 / 1024:.1f}MB"
-        return f"{max(1, round(size / 1024))}KB"
+        return uploads.size_label(self.file_size or 0)
 
 
 # --- consent --------------------------------------------------------------------------------------------
@@ -97,11 +97,11 @@ class ConsentTemplate(CenterOwnedModel):
     from then on it is never edited; a director writes a new version instead."""
 
     version = models.PositiveIntegerField("版")
-    title = models.CharField("表題", max_length=100, default="個人情報の取扱いと関係機関への情報提供についての同意書")
-    body = models.TextField("同意書の文面")
+    title = CleanCharField("表題", max_length=100, default="個人情報の取扱いと関係機関への情報提供についての同意書")
+    body = CleanTextField("同意書の文面")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="作成者")
-    frozen_at = models.DateTimeField("確定日時（最初の同意）", null=True, blank=True)
+    frozen_at = dates.DateTimeField("確定日時（最初の同意）", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -129,7 +129,7 @@ class WithdrawalMethod(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class Consent(CenterOwnedModel, VersionedModel, Attachment):
+class Consent(CenterOwnedModel, VersionedModel, Attachment, DecisionSupport):
     """The person's consent to share their information: for which purposes, with which kinds of agency.
     A withdrawn consent covers nothing from its withdrawal date on (the records made before stay lawful)."""
 
@@ -140,14 +140,14 @@ class Consent(CenterOwnedModel, VersionedModel, Attachment):
     purposes = models.JSONField("利用目的", default=list)
     agency_kinds = models.ManyToManyField("partners.OrganizationKind", related_name="+",
                                           verbose_name="提供先の種別")
-    consented_on = models.DateField("同意日")
-    form = models.CharField("同意の形式", max_length=10, choices=ConsentForm.choices)
+    consented_on = dates.DateField("同意日")
+    form = CleanCharField("同意の形式", max_length=10, choices=ConsentForm.choices)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                  verbose_name="同意を得た職員")
-    note = models.TextField("備考", blank=True)
-    withdrawn_on = models.DateField("撤回日", null=True, blank=True)
-    withdrawal_method = models.CharField("撤回の方法", max_length=10, choices=WithdrawalMethod.choices, blank=True)
-    withdrawal_note = models.TextField("撤回についての記録", blank=True)
+    note = CleanTextField("備考", blank=True)
+    withdrawn_on = dates.DateField("撤回日", null=True, blank=True)
+    withdrawal_method = CleanCharField("撤回の方法", max_length=10, choices=WithdrawalMethod.choices, blank=True)
+    withdrawal_note = CleanTextField("撤回についての記録", blank=True)
     withdrawal_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                                on_delete=models.SET_NULL, related_name="+",
                                                verbose_name="撤回を記録した職員")
@@ -174,7 +174,11 @@ class Consent(CenterOwnedModel, VersionedModel, Attachment):
         ]
 
     def __str__(self) -> str:
-        return f"同意 {format_era(self.consented_on)}"
+        return f"同意 {format_checked(self.consented_on)}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.clean_decision_support()
 
     @property
     def purpose_labels(self) -> list[str]:
@@ -203,13 +207,13 @@ class SharingAgreement(CenterOwnedModel, VersionedModel, Attachment):
 
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT,
                                      related_name="sharing_agreements", verbose_name="相手方の機関")
-    title = models.CharField("名称", max_length=200, help_text="例：個人情報の提供に関する協定書")
+    title = CleanCharField("名称", max_length=200, help_text="例：個人情報の提供に関する協定書")
     purposes = models.JSONField("対象とする利用目的", default=list, blank=True)
     item_groups = models.JSONField("対象とする項目", default=list, blank=True)
-    scope_note = models.TextField("範囲・条件の補足", blank=True)
-    valid_from = models.DateField("有効期間（開始）")
-    valid_to = models.DateField("有効期間（終了）", null=True, blank=True, help_text="空欄は期限の定めなし")
-    status = models.CharField("状態", max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
+    scope_note = CleanTextField("範囲・条件の補足", blank=True)
+    valid_from = dates.DateField("有効期間（開始）")
+    valid_to = dates.DateField("有効期間（終了）", null=True, blank=True, help_text="空欄は期限の定めなし")
+    status = CleanCharField("状態", max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -268,35 +272,40 @@ class DisclosureRecord(CenterOwnedModel):
     """One provision of a person's data to another organization, written by `provide_information` in the
     same transaction as the document. Never edited, never deleted before the retention period ends."""
 
-    provided_on = models.DateField("提供日", db_index=True)
-    provided_at = models.DateTimeField("記録日時")
+    provided_on = dates.DateField("提供日", db_index=True)
+    provided_at = dates.DateTimeField("記録日時")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+",
                                verbose_name="対象者")
     recipient = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, related_name="+",
                                   verbose_name="提供先")
     # As they were on the day: the organization may later be renamed or change kind.
-    recipient_name = models.CharField("提供先の名称（提供時）", max_length=300)
-    recipient_kind = models.CharField("提供先の種別（提供時）", max_length=60)
+    recipient_name = CleanCharField("提供先の名称（提供時）", max_length=300)
+    recipient_kind = CleanCharField("提供先の種別（提供時）", max_length=60)
     recipient_is_public_body = models.BooleanField("国の機関・地方公共団体等", default=False)
-    purpose = models.CharField("利用目的", max_length=20, choices=Purpose.choices)
+    purpose = CleanCharField("利用目的", max_length=20, choices=Purpose.choices)
     items = models.JSONField("提供した項目（コード）", default=list)
-    item_summary = models.TextField("提供した項目")
+    item_summary = CleanTextField("提供した項目", max_length=GENERATED_TEXT_MAX_LENGTH)
     activity_ids = models.JSONField("提供した支援経過記録（ID）", default=list, blank=True)
-    basis = models.CharField("提供の根拠", max_length=20, choices=Basis.choices)
+    basis = CleanCharField("提供の根拠", max_length=20, choices=Basis.choices)
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name="根拠とした同意")
-    legal_reason = models.TextField("根拠の説明・理由", blank=True)
+    legal_reason = CleanTextField("根拠の説明・理由", blank=True)
     agreement = models.ForeignKey(SharingAgreement, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name="取り決め")
     statutory = models.BooleanField("法29条の記録義務あり")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name="提供した職員")
-    note = models.TextField("備考", blank=True)
+    # The 受入照会 or つなぎ during which the data was passed, when it was (the placements app).
+    inquiry = models.ForeignKey("placements.PlacementInquiry", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="受入照会")
+    connection = models.ForeignKey("placements.ServiceConnection", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="つなぎ")
+    note = CleanTextField("備考", blank=True)
     # What was given, exactly as given (JSON, encrypted): the printable page is rendered from it.
-    content = EncryptedTextField("提供した内容")
+    content = EncryptedTextField("提供した内容", max_length=GENERATED_TEXT_MAX_LENGTH)
     document = models.FileField("情報提供書（PDF）", storage=private_storage, upload_to=disclosure_document_path,
                                 max_length=200, blank=True)
-    document_sha256 = models.CharField("PDF の SHA-256", max_length=64, blank=True)
+    document_sha256 = CleanCharField("PDF の SHA-256", max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "第三者提供記録"
@@ -325,7 +334,7 @@ class DisclosureRecord(CenterOwnedModel):
     @property
     def basis_text(self) -> str:
         if self.basis == Basis.CONSENT and self.consent_id:
-            return f"本人の同意（{format_era(self.consent.consented_on)}、{self.consent.get_form_display()}）"
+            return f"本人の同意（{format_checked(self.consent.consented_on)}、{self.consent.get_form_display()}）"
         return f"{self.get_basis_display()}：{self.legal_reason}"
 
 
@@ -346,16 +355,16 @@ class ReceiptRecord(CenterOwnedModel):
     """A receipt of a person's data from another organization: who gave it, what, and how the provider
     obtained it (the recipient's duty of confirmation, 法30条)."""
 
-    received_on = models.DateField("受領日", db_index=True)
+    received_on = dates.DateField("受領日", db_index=True)
     provider = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, related_name="+",
                                  verbose_name="提供元")
-    provider_name = models.CharField("提供元の名称（受領時）", max_length=300)
+    provider_name = CleanCharField("提供元の名称（受領時）", max_length=300)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="対象者")
     item_groups = models.JSONField("受領した項目", default=list, blank=True)
-    items_detail = models.TextField("受領した内容の詳細", blank=True)
-    obtained_how = models.CharField("提供元の取得の経緯", max_length=20, choices=ObtainedHow.choices)
-    obtained_note = models.TextField("取得の経緯の補足", blank=True)
-    confirmation_note = models.TextField("確認の方法・記録", help_text="例：依頼書の記載と担当検察事務官への電話で確認")
+    items_detail = CleanTextField("受領した内容の詳細", blank=True)
+    obtained_how = CleanCharField("提供元の取得の経緯", max_length=20, choices=ObtainedHow.choices)
+    obtained_note = CleanTextField("取得の経緯の補足", blank=True)
+    confirmation_note = CleanTextField("確認の方法・記録", help_text="例：依頼書の記載と担当検察事務官への電話で確認")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name="受領した職員")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -397,14 +406,14 @@ class DataSubjectRequest(CenterOwnedModel, VersionedModel):
     """保有個人データの開示・訂正・利用停止の請求 and how it was handled."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name="対象者")
-    kind = models.CharField("請求の種類", max_length=20, choices=RequestKind.choices)
-    received_on = models.DateField("受付日")
-    requester = models.CharField("請求者", max_length=100, default="本人", help_text="本人、または代理人の氏名と関係")
-    content = models.TextField("請求の内容")
-    handling = models.TextField("対応の内容", blank=True)
-    outcome = models.CharField("結果", max_length=20, choices=RequestOutcome.choices, default=RequestOutcome.PENDING)
-    outcome_note = models.TextField("結果の説明・理由", blank=True)
-    completed_on = models.DateField("対応完了日", null=True, blank=True)
+    kind = CleanCharField("請求の種類", max_length=20, choices=RequestKind.choices)
+    received_on = dates.DateField("受付日")
+    requester = CleanCharField("請求者", max_length=100, default="本人", help_text="本人、または代理人の氏名と関係")
+    content = CleanTextField("請求の内容")
+    handling = CleanTextField("対応の内容", blank=True)
+    outcome = CleanCharField("結果", max_length=20, choices=RequestOutcome.choices, default=RequestOutcome.PENDING)
+    outcome_note = CleanTextField("結果の説明・理由", blank=True)
+    completed_on = dates.DateField("対応完了日", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="受付者")
 
@@ -422,4 +431,4 @@ class DataSubjectRequest(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}請求 {format_era(self.received_on)}"
+        return f"{self.get_kind_display()}請求 {format_checked(self.received_on)}"

@@ -11,7 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
+from yorisoi.common.forms import id_in_text
 from yorisoi.common.kana import name_search_key
 from yorisoi.partners.models import OrganizationKind
 from yorisoi.privacy import policy
@@ -131,7 +132,7 @@ def covering_consent(person, *, kind: OrganizationKind, purpose: str, day: dt.da
     if not in_force:
         withdrawn = [c for c in consents if c.withdrawn_on is not None and c.withdrawn_on <= day]
         if withdrawn:
-            return ConsentCheck(None, f"同意は{format_era(withdrawn[0].withdrawn_on)}に撤回されています。")
+            return ConsentCheck(None, f"同意は{format_checked(withdrawn[0].withdrawn_on)}に撤回されています。")
         return ConsentCheck(None, "提供日に有効な同意がありません。")
     if not any(kind.pk in {k.pk for k in c.agency_kinds.all()} for c in in_force):
         return ConsentCheck(None, f"同意の範囲に提供先の種別「{kind.short_label}」が含まれていません。")
@@ -144,6 +145,11 @@ def covering_consent(person, *, kind: OrganizationKind, purpose: str, day: dt.da
 def agreements_for(user) -> QuerySet:
     return SharingAgreement.objects.filter(center_id=_center_id(user)).select_related(
         "organization", "organization__kind")
+
+
+def draft_agreement_count(user) -> int:
+    """取り決め drafted by workers (締結準備中) waiting for the director's 決裁."""
+    return agreements_for(user).filter(status=AgreementStatus.DRAFT).count()
 
 
 def get_agreement_or_404(user, pk) -> SharingAgreement:
@@ -170,7 +176,7 @@ def valid_agreement(*, organization, day: dt.date, purpose: str, groups: list[st
     if not valid:
         expired = [a for a in agreements if a.status == AgreementStatus.ACTIVE and a.valid_to and a.valid_to < day]
         if expired:
-            return AgreementCheck(None, f"取り決めの有効期間が{format_era(expired[0].valid_to)}で終わっています。")
+            return AgreementCheck(None, f"取り決めの有効期間が{format_checked(expired[0].valid_to)}で終わっています。")
         return AgreementCheck(None, "提供日に有効な取り決めがありません（締結準備中・終了を含む）。")
     from .items import group_labels
 
@@ -228,13 +234,14 @@ def _person_text(user, qs: QuerySet, person: str) -> QuerySet:
     if not person:
         return qs
     digits = person.lstrip("#").strip()
-    if digits.isdigit():
-        return qs.filter(person_id=int(digits))
+    if digits.isdecimal():  # an id (2**63 and more is no id: nothing matches)
+        person_id = id_in_text(digits)
+        return qs.filter(person_id=person_id) if person_id else qs.none()
     key = name_search_key(person)
     if not key:
         return qs.none()
-    return qs.filter(person_id__in=Person._base_manager.filter(center_id=user.center_id,
-                                                               search_key__contains=key).values("pk"))
+    return qs.filter(person_id__in=policy.of_center(Person._base_manager,
+                                                    user).filter(search_key__contains=key).values("pk"))
 
 
 def records_for(user) -> QuerySet:

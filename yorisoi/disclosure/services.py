@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
 from yorisoi.common.concurrency import lock_for_edit
+from yorisoi.placements import services as placement_services
+from yorisoi.placements.models import Sharing
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -23,6 +25,7 @@ from yorisoi.privacy.models import AccessAction
 from . import conf, items, selectors
 from .models import (
     LEGAL_BASES,
+    AgreementStatus,
     Basis,
     Consent,
     ConsentTemplate,
@@ -59,7 +62,7 @@ def _same_center(actor: Staff, *objs) -> None:
 def create_consent_template(*, actor: Staff, title: str, body: str, request=None) -> ConsentTemplate:
     """A new version of the center's consent wording (directors)."""
     _require(disclosure_access(actor).can_manage)
-    last = ConsentTemplate.objects.select_for_update().filter(center_id=actor.center_id).aggregate(
+    last = policy.of_center(ConsentTemplate.objects.select_for_update(), actor).aggregate(
         v=Max("version"))["v"] or 0
     template = ConsentTemplate(center_id=actor.center_id, version=last + 1, title=title, body=body, created_by=actor)
     template.full_clean()
@@ -90,7 +93,8 @@ def update_consent_template(*, actor: Staff, template: ConsentTemplate, title: s
 @transaction.atomic
 def record_consent(*, actor: Staff, person, template: ConsentTemplate, purposes: list[str], agency_kinds,
                    consented_on: dt.date, form: str, taken_by: Staff, note: str = "", upload=None,
-                   request=None) -> Consent:
+                   capacity_concern: str = "", decision_supporters: list[str] | None = None,
+                   decision_support_note: str = "", request=None) -> Consent:
     """Record a person's consent under one version of the wording, which becomes frozen."""
     _require(disclosure_access(actor).can_record)
     _require_person(actor, person)
@@ -108,7 +112,9 @@ def record_consent(*, actor: Staff, person, template: ConsentTemplate, purposes:
     locked = ConsentTemplate.objects.select_for_update().get(pk=template.pk)
     consent = Consent(center_id=actor.center_id, person=person, template=locked,
                       purposes=[p for p in Purpose.values if p in purposes], consented_on=consented_on, form=form,
-                      taken_by=taken_by, note=note, created_by=actor, updated_by=actor)
+                      taken_by=taken_by, note=note, capacity_concern=capacity_concern,
+                      decision_supporters=list(decision_supporters or []), decision_support_note=decision_support_note,
+                      created_by=actor, updated_by=actor)
     if upload is not None:
         attach(consent, upload)
     consent.full_clean()
@@ -155,8 +161,15 @@ AGREEMENT_FIELDS = ["organization", "title", "purposes", "item_groups", "scope_n
 @transaction.atomic
 def save_agreement(*, actor: Staff, agreement: SharingAgreement | None = None, expected_version: int | None = None,
                    upload=None, request=None, **values) -> SharingAgreement:
-    """Register (agreement None) or change a sharing agreement (directors). Changes refuse a stale version."""
-    _require(disclosure_access(actor).can_manage)
+    """Register (agreement None) or change a sharing agreement (directors). Changes refuse a stale version.
+    A worker may only draft one: a new agreement 締結準備中, which the director concludes (決裁) by changing it."""
+    rights = disclosure_access(actor)
+    if not rights.can_manage:
+        _require(rights.can_draft_agreement and agreement is None)
+        if values.get("status", AgreementStatus.DRAFT) != AgreementStatus.DRAFT:
+            raise ValidationError({"status": "取り決めの締結は管理者の決裁です。"
+                                             "相談員は「締結準備中」で登録してください。"})
+        values["status"] = AgreementStatus.DRAFT
     if set(values) - set(AGREEMENT_FIELDS):
         raise PermissionDenied
     _same_center(actor, values.get("organization"))
@@ -265,11 +278,17 @@ def prepare_provision(*, actor: Staff, person, recipient, purpose: str, item_cod
 
 @transaction.atomic
 def provide_information(*, actor: Staff, person, recipient, purpose: str, item_codes: list[str], activities=(),
-                        basis: str, legal_reason: str = "", note: str = "", request=None) -> DisclosureRecord:
+                        basis: str, legal_reason: str = "", note: str = "", inquiry=None, connection=None,
+                        request=None) -> DisclosureRecord:
     """Provide the ticked items of a person's record to `recipient`: check consent or legal basis and the
     agreement, write the provision record (法29条), render the information-provision document (PDF) holding only
-    the ticked items and store it in the record, and log PROVIDE — all in this one transaction."""
+    the ticked items and store it in the record, and log PROVIDE — all in this one transaction. Given the
+    受入照会 (`inquiry`) or つなぎ (`connection`) of the person during which it was passed, the record names it
+    and it is marked as recorded."""
     today = timezone.localdate()
+    for during in (inquiry, connection):
+        if during is not None and (during.center_id != actor.center_id or during.case.person_id != person.pk):
+            raise PermissionDenied
     activities = list(activities)
     check, content = prepare_provision(actor=actor, person=person, recipient=recipient, purpose=purpose,
                                        item_codes=item_codes, activities=activities, basis=basis,
@@ -282,10 +301,14 @@ def provide_information(*, actor: Staff, person, recipient, purpose: str, item_c
         item_summary=items.summary(item_codes, activities), activity_ids=sorted(a.pk for a in activities),
         basis=basis, consent=check.consent, legal_reason="" if basis == Basis.CONSENT else legal_reason.strip(),
         agreement=check.agreement, statutory=check.statutory, staff=actor, note=note,
-        content=json.dumps(content, ensure_ascii=False),
+        content=json.dumps(content, ensure_ascii=False), inquiry=inquiry, connection=connection,
     )
     record.full_clean(exclude=["document"])
     record.save()
+    for during in (inquiry, connection):
+        if during is not None:  # before the document exists: a refusal here leaves no file behind
+            placement_services.record_sharing(actor=actor, subject=during, sharing=Sharing.RECORDED,
+                                              request=request)
     pdf = render_pdf("disclosure/pdf/provision.html", provision_context(record, content))
     record.document_sha256 = hashlib.sha256(pdf).hexdigest()
     stored = record.document.storage.save(record.document.field.generate_filename(record, "document.pdf"),

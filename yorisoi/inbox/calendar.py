@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from yorisoi.common.business_days import holiday_name, in_year_end_closure
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 
 WEEKDAYS = "日月火水木金土"  # Sunday first
 MONTH = "month"
@@ -91,14 +91,14 @@ def grid(view: str, anchor: dt.date, today: dt.date) -> Grid:
         start = _sunday_on_or_before(anchor)
         end = start + dt.timedelta(days=6)
         first, last = start, end
-        title = f"{format_era(start)}〜{_short(end, start)}"
+        title = f"{format_checked(start)}〜{_short(end, start)}"
         previous, following = anchor - dt.timedelta(days=7), anchor + dt.timedelta(days=7)
     else:
         first = anchor.replace(day=1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         start = _sunday_on_or_before(first)
         end = _sunday_on_or_before(last) + dt.timedelta(days=6)
-        title = f"{format_era(first, style='year')}（{first.year}年）{first.month}月"
+        title = f"{format_checked(first, style='year')}（{first.year}年）{first.month}月"
         previous = (first - dt.timedelta(days=1)).replace(day=1)
         following = last + dt.timedelta(days=1)
     weeks, day = [], start
@@ -116,7 +116,7 @@ def grid(view: str, anchor: dt.date, today: dt.date) -> Grid:
 def _short(day: dt.date, since: dt.date) -> str:
     """The end of a week's title: 28日 in the same month, 12月5日 across months, the full date across years."""
     if day.year != since.year:
-        return format_era(day)
+        return format_checked(day)
     if day.month != since.month:
         return f"{day.month}月{day.day}日"
     return f"{day.day}日"

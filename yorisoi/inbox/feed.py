@@ -38,6 +38,10 @@ def summary_text(item: selectors.Item, *, names: bool) -> str:
     prefix = "【期限超過】" if item.overdue else ""
     if item.kind == "agreement":
         return f"{prefix}{item.feed_label}：{item.note}"
+    if item.feed_text:
+        return f"{prefix}{item.feed_label}：{item.feed_text}"
+    if not item.case_number:
+        return f"{prefix}{item.feed_label}"
     text = f"{prefix}{item.feed_label}：ケース {item.case_number}"
     if names and item.person_name:
         text += f"（{item.person_name}）"
@@ -49,11 +53,17 @@ def _uid(item: selectors.Item, user_id: int) -> str:
     return f"{digest}@yorisoi"
 
 
-def events(user, *, today: dt.date, absolute: Callable[[str], str]) -> list[ical.Event]:
+def _items(user, *, today: dt.date) -> list[selectors.Item]:
     """The user's items in their default scope, overdue ones and those due within YORISOI_CALENDAR_FEED_DAYS."""
+    return selectors.items_for(user, today=today, until=today + dt.timedelta(days=conf.feed_days()),
+                               scope=rules.scope_for(user))
+
+
+def events(user, *, today: dt.date, absolute: Callable[[str], str],
+           items: list[selectors.Item] | None = None) -> list[ical.Event]:
+    """The events of the user's items (see `_items`)."""
     names = bool(user.calendar_shows_names)
-    items = selectors.items_for(user, today=today, until=today + dt.timedelta(days=conf.feed_days()),
-                                scope=rules.scope_for(user))
+    items = _items(user, today=today) if items is None else items
     result = []
     for item in items:
         description = "詳しくは寄り添いで確認してください（ログインが必要です）。"
@@ -64,10 +74,13 @@ def events(user, *, today: dt.date, absolute: Callable[[str], str]) -> list[ical
     return result
 
 
-def render(user, *, absolute: Callable[[str], str], now: dt.datetime | None = None) -> tuple[bytes, int]:
+def render(user, *, absolute: Callable[[str], str],
+           now: dt.datetime | None = None) -> tuple[bytes, int, list[selectors.Item]]:
+    """The feed, its number of events, and the items it shows (each names a case: the view logs their persons)."""
     now = now or timezone.now()
-    found = events(user, today=timezone.localdate(now), absolute=absolute)
-    return ical.calendar(found, name=FEED_NAME, now=now), len(found)
+    items = _items(user, today=timezone.localdate(now))
+    found = events(user, today=timezone.localdate(now), absolute=absolute, items=items)
+    return ical.calendar(found, name=FEED_NAME, now=now), len(found), items
 
 
 # --- the settings page -------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ names it). The token is the credential of the feed URL, which calendar apps fetc
 from django.conf import settings
 from django.db import models
 
+from yorisoi.common import dates
+from yorisoi.common.text import CleanCharField
+
 
 class CalendarFeedToken(models.Model):
     """`token` is shown to its owner as part of the feed URL (secrets.token_urlsafe(32)). The feed looks a
@@ -12,10 +15,10 @@ class CalendarFeedToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens",
                              verbose_name="職員")
-    token = models.CharField("配信用トークン", max_length=64)
-    token_digest = models.CharField("トークンのハッシュ", max_length=64, unique=True)
+    token = CleanCharField("配信用トークン", max_length=64)
+    token_digest = CleanCharField("トークンのハッシュ", max_length=64, unique=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    revoked_at = models.DateTimeField("停止日時", null=True, blank=True)
+    revoked_at = dates.DateTimeField("停止日時", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "カレンダー配信のトークン"

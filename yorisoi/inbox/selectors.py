@@ -21,15 +21,25 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.models import OPEN_PHASES, Phase
+from yorisoi.cases.models import OPEN_PHASES, CasePause, Phase
+from yorisoi.meetings import selectors as meeting_selectors
+from yorisoi.office import selectors as office_selectors
 from yorisoi.people.models import CertificateKind, DisabilityCertificate
-from yorisoi.planning.models import ActionStatus, ApprovalStatus, ClosureRequest, PlanAction, SupportPlan
+from yorisoi.planning.models import (
+    ActionStatus,
+    ApprovalStatus,
+    ClosureItem,
+    ClosureRequest,
+    PlanAction,
+    SupportPlan,
+)
 from yorisoi.planning.rules import may_approve
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import areas
 from yorisoi.procedures import conf as procedure_conf
 from yorisoi.procedures import selectors as procedure_selectors
-from yorisoi.procedures.models import ProtectionStatus, UrgentProtection
+from yorisoi.procedures.models import FollowUp, FollowUpStatus, FollowUpTarget, ProtectionStatus, UrgentProtection
+from yorisoi.workflow.choices import Handling, ItemKind
 
 from . import conf
 from .rules import CENTER, MINE, scope_for
@@ -48,17 +58,26 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
+    "meeting": Kind("会議", "会議", -1),
+    "meeting_action": Kind("会議で決めた対応", "会議で決めた対応の期限", 3),
     "protection": Kind("更生緊急保護", "保護期間の終了", 0),
     "release": Kind("釈放予定", "受入れ予定日", 1),
     "procedure": Kind("手続き", "手続き期限", 2),
     "plan_action": Kind("計画の行動", "支援計画の行動期限", 3),
     "follow_up": Kind("フォローアップ", "フォローアップ予定", 4),
+    "carried_follow_up": Kind("フォローアップ", "フォローアップ予定", 4),
+    "recontact": Kind("再連絡", "再連絡の予定", 4),
     "plan_review": Kind("計画の見直し", "支援計画の見直し", 5),
     "certificate": Kind("手帳の更新", "更新手続きの期限", 6),
     "agreement": Kind("取り決め", "取り決めの終了", 7),
     "approval": Kind("決裁", "決裁", 8),
+    "vehicle": Kind("車両の点検", "車両の点検・保険の期限", 6),
+    "incident": Kind("漏えい等の報告", "報告の期限", 0),
 }
-CASE_KINDS = ("protection", "release", "procedure", "plan_action", "follow_up", "plan_review", "certificate")
+CASE_KINDS = ("protection", "release", "procedure", "plan_action", "follow_up", "carried_follow_up", "recontact",
+              "plan_review", "certificate", "meeting", "meeting_action")
+# Kinds that are events on a day (a meeting), not deadlines: never overdue, listed from a given day on.
+EVENT_KINDS = ("meeting",)
 CLERK_KINDS = ("procedure", "certificate")
 # Phases in which a passed release date means the case has not moved on since (no placement recorded yet).
 BEFORE_RELEASE_PHASES = (Phase.INTAKE, Phase.COORDINATING)
@@ -83,6 +102,9 @@ class Item:
     note: str = ""
     comment: str = ""  # 決裁: the approver's comment, shown to the submitter
     notice: bool = False  # 決裁: an approval to read, nothing left to do
+    event: bool = False  # a meeting: it happens on its day, it is never overdue
+    close_url: str = ""  # an action item the user may close from the inbox (POST)
+    feed_text: str = ""  # what the calendar feed says instead of the case number (neutral words only)
 
     @property
     def kind_label(self) -> str:
@@ -94,7 +116,7 @@ class Item:
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.days_left < 0 and not self.event
 
     @property
     def is_today(self) -> bool:
@@ -108,15 +130,22 @@ class Item:
 # --- who sees what (the scope rules are in rules.py) -------------------------------------------------
 
 
+def _office_kinds(user) -> tuple[str, ...]:
+    """センター運営: vehicle inspections for those who keep the vehicles, report deadlines for those who handle
+    incidents."""
+    return ((("vehicle",) if areas.sees_office_reminders(user) else ())
+            + (("incident",) if areas.sees_incident_deadlines(user) else ()))
+
+
 def kinds_for(user) -> tuple[str, ...]:
     if not user.is_authenticated or user.center_id is None:
         return ()
     if areas.sees_clerical_items_only(user):
-        return CLERK_KINDS
+        return CLERK_KINDS + _office_kinds(user)
     kinds = CASE_KINDS
     if areas.sees_agreements(user) and agreements_expiring is not None:
         kinds += ("agreement",)
-    return kinds
+    return kinds + _office_kinds(user)
 
 
 def shows_approvals(user) -> bool:
@@ -151,14 +180,59 @@ def _follow_ups(user, today, until, mine) -> list[Item]:
     return _from_due_rows(procedure_selectors.follow_ups_due(user, today, (until - today).days, mine_only=mine))
 
 
+def _carried_follow_ups(user, today, until, mine) -> list[Item]:
+    """Follow-ups kept on purpose after the case closed (the closure checklist's 終結後も継続): still to do,
+    marked so. One query."""
+    cases = policy.cases_for(user).filter(phase=Phase.CLOSED)
+    if mine:
+        cases = cases.filter(Q(main_staff=user) | Q(sub_staff=user))
+    carried = ClosureItem.objects.filter(request__status=ApprovalStatus.APPROVED, request__case__in=cases.values("pk"),
+                                         kind=ItemKind.FOLLOW_UP, handling=Handling.CARRY_OVER)
+    rows = (FollowUp.objects.filter(case__in=cases.values("pk"), status=FollowUpStatus.SCHEDULED, due_date__lte=until,
+                                    pk__in=carried.values("object_id"))
+            .order_by("due_date", "case_id", "id")
+            .values("pk", "due_date", "target", "interval_label", "case_id", "case__number", "case__person_id",
+                    "case__person__family_name", "case__person__given_name"))
+    items = []
+    for r in rows:
+        title = (f"フォローアップ：{FollowUpTarget(r['target']).label}"
+                 + (f"・{r['interval_label']}" if r["interval_label"] else "") + "（終結後も継続）")
+        items.append(Item(date=r["due_date"], kind="carried_follow_up", title=title,
+                          days_left=(r["due_date"] - today).days,
+                          url=reverse("procedures:follow_ups", args=[r["case_id"]]) + f"#follow-up-{r['pk']}",
+                          key=f"follow-up-carried-{r['pk']}", case_id=r["case_id"], case_number=r["case__number"],
+                          person_id=r["case__person_id"],
+                          person_name=_name(r["case__person__family_name"], r["case__person__given_name"])))
+    return items
+
+
+def _recontacts(user, today, until, mine) -> list[Item]:
+    """Paused cases (休止): the next try to reach the person. One query."""
+    rows = (CasePause.objects.filter(case__in=_open_cases(user, mine).filter(phase=Phase.PAUSED).values("pk"),
+                                     ended_at__isnull=True, next_attempt_on__lte=until)
+            .order_by("next_attempt_on", "case_id")
+            .values("pk", "next_attempt_on", "reason_kind", "case_id", "case__number", "case__person_id",
+                    "case__person__family_name", "case__person__given_name"))
+    items = []
+    for r in rows:
+        reason = CasePause._meta.get_field("reason_kind").choices
+        label = dict(reason).get(r["reason_kind"], "")
+        items.append(Item(date=r["next_attempt_on"], kind="recontact", title=f"休止中のケースに連絡を試みる（{label}）",
+                          days_left=(r["next_attempt_on"] - today).days,
+                          url=reverse("cases:detail", args=[r["case_id"]]) + "#pause", key=f"recontact-{r['pk']}",
+                          case_id=r["case_id"], case_number=r["case__number"], person_id=r["case__person_id"],
+                          person_name=_name(r["case__person__family_name"], r["case__person__given_name"])))
+    return items
+
+
 def _protections(user, today, until, mine) -> list[Item]:
     """Like procedures.selectors.protection_warnings (same thresholds and levels), but up to any date: the
     inbox asks as far as its window or the largest threshold, the calendar as far as the month it shows."""
     thresholds = procedure_conf.protection_warning_days()
     until = max(until, today + dt.timedelta(days=thresholds[0]))
-    rows = (UrgentProtection.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine).values("pk"),
-                                            status=ProtectionStatus.ACTIVE, end_date__isnull=False,
-                                            end_date__lte=until)
+    rows = (policy.of_center(UrgentProtection, user).filter(case__in=_open_cases(user, mine).values("pk"),
+                                                            status=ProtectionStatus.ACTIVE, end_date__isnull=False,
+                                                            end_date__lte=until)
             .order_by("end_date", "case_id")
             .values("pk", "end_date", "case_id", "case__number", "case__person_id", "case__person__family_name",
                     "case__person__given_name"))
@@ -290,20 +364,66 @@ def _agreements(user, today, until, mine) -> list[Item]:
                  key=f"agreement-{r.agreement.pk}", note=str(r.agreement.organization)) for r in rows]
 
 
+def _meetings(user, today, until, mine, since=None) -> list[Item]:
+    """Meetings the user takes part in (mine) or all of the center, from `since` (default today). One query."""
+    rows = meeting_selectors.meetings_between(user, since=since or today, until=until, mine=mine)
+    return [Item(date=r.date, kind="meeting", title=f"{r.start_time:%H:%M} {r.kind_label}：{r.title}",
+                 days_left=(r.date - today).days, url=reverse("meetings:detail", args=[r.pk]), key=f"meeting-{r.pk}",
+                 note=("オンライン" if r.online else "") + ("・" if r.online and r.place else "") + r.place,
+                 event=True, feed_text=f"{r.start_time:%H:%M} {r.kind_label}")
+            for r in rows]
+
+
+def _meeting_actions(user, today, until, mine) -> list[Item]:
+    """Open action items decided at meetings: the user's own (mine) or all of the center. One query."""
+    may_close = meeting_selectors.meeting_access(user).can_write
+    items = []
+    for action in meeting_selectors.open_actions(user, until=until, mine=mine):
+        case = action.case
+        owner = "自分" if action.owner_id == user.pk else str(action.owner)
+        items.append(Item(date=action.due_date, kind="meeting_action", title=action.description,
+                          days_left=(action.due_date - today).days,
+                          url=reverse("meetings:detail", args=[action.meeting_id]) + f"#action-{action.pk}",
+                          key=f"meeting-action-{action.pk}", case_id=case.pk if case else None,
+                          case_number=case.number if case else "", person_id=case.person_id if case else None,
+                          person_name=case.person.full_name if case else "", note=f"担当：{owner}",
+                          close_url=reverse("meetings:action_status", args=[action.pk]) if may_close else ""))
+    return items
+
+
+def _office_items(kind: str):
+    """Vehicle reminders or incident deadlines (office.selectors.office_reminders, the center's: never "mine")."""
+
+    def read(user, today, until, mine) -> list[Item]:
+        return [Item(date=r.date, kind=r.kind, title=r.title, days_left=(r.date - today).days, url=r.url, key=r.key,
+                     feed_text=KINDS[kind].feed_label)
+                for r in office_selectors.office_reminders(user, today=today, until=until, kinds=(kind,))]
+
+    return read
+
+
 _READERS = {
-    "procedure": _procedures, "follow_up": _follow_ups, "protection": _protections, "release": _releases,
+    "meeting": _meetings, "meeting_action": _meeting_actions,
+    "procedure": _procedures, "follow_up": _follow_ups, "carried_follow_up": _carried_follow_ups,
+    "recontact": _recontacts, "protection": _protections,
+    "release": _releases,
     "certificate": _certificates, "plan_action": _plan_actions, "plan_review": _plan_reviews,
     "agreement": _agreements,
+    "vehicle": _office_items("vehicle"), "incident": _office_items("incident"),
 }
 
 
-def items_for(user, *, today: dt.date, until: dt.date, scope: str, since: dt.date | None = None) -> list[Item]:
+def items_for(user, *, today: dt.date, until: dt.date, scope: str, since: dt.date | None = None,
+              shown_from: dt.date | None = None) -> list[Item]:
     """Every item of the user's kinds due on or before `until` (overdue ones included; from `since` when given),
-    in date order. One query per kind."""
+    in date order. Events (meetings) are listed from `shown_from` (default today). One query per kind."""
     mine = scope != CENTER
     items: list[Item] = []
     for kind in kinds_for(user):
-        items += _READERS[kind](user, today, until, mine)
+        if kind in EVENT_KINDS:
+            items += _READERS[kind](user, today, until, mine, since=shown_from)
+        else:
+            items += _READERS[kind](user, today, until, mine)
     if since is not None:
         items = [i for i in items if i.date >= since]
     return sorted(items, key=lambda i: i.sort_key)

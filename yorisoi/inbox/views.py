@@ -11,40 +11,31 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction
-from yorisoi.privacy.policy import access_for, rule
+from yorisoi.privacy.policy import access_for, log_listed, rule
 from yorisoi.procedures import conf as procedure_conf
 
 from . import calendar, conf, feed, rules, selectors, services
-from .forms import FeedNamesForm
+from .forms import CalendarQuery, FeedNamesForm, InboxQuery
 
 FEED_SETTINGS = "inbox:feed_settings"
 
 
-def _days(value: str | None) -> int:
-    """?days= : 1 to YORISOI_INBOX_MAX_DAYS; anything else means the default (never an error page)."""
-    try:
-        days = int(value or "")
-    except ValueError:
-        return conf.inbox_days()
-    return min(max(days, 1), conf.inbox_max_days())
-
-
-def _scope_context(request) -> dict:
+def _scope_context(request, value: str) -> dict:
     user = request.user
-    scope = rules.scope_for(user, request.GET.get("scope", ""))
+    scope = rules.scope_for(user, value)
     return {"scope": scope, "may_choose_scope": rules.may_choose_scope(user), "center_scope": rules.CENTER,
             "mine_scope": rules.MINE}
 
 
-@rule("staff")
+@rule("inbox.view")
 def index(request):
     """The user's list of what is due: overdue, today, the next days, and 決裁."""
     today = timezone.localdate()
-    days = _days(request.GET.get("days"))
-    scoped = _scope_context(request)
+    chosen = InboxQuery.read(request).values
+    days = chosen["days"]
+    scoped = _scope_context(request, chosen["scope"])
     box = selectors.inbox(request.user, today=today, days=days, scope=scoped["scope"])
+    log_listed(request, [*box.overdue, *box.due_today, *box.coming, *box.approvals], section="inbox")
     return render(request, "inbox/index.html", {
         "nav": "inbox", "today": today, "box": box, "days": days, "access": access_for(request.user),
         "kinds": selectors.kinds_for(request.user), "kind_labels": selectors.KINDS,
@@ -53,16 +44,18 @@ def index(request):
     })
 
 
-@rule("staff")
+@rule("inbox.view")
 def calendar_view(request):
     """The week or month grid (?view=week|month&date=YYYY-MM-DD), printable."""
     today = timezone.localdate()
-    view = calendar.WEEK if request.GET.get("view") == calendar.WEEK else calendar.MONTH
-    anchor = calendar.parse_anchor(request.GET.get("date"), today)
-    scoped = _scope_context(request)
+    chosen = CalendarQuery.read(request).values
+    view, anchor = chosen["view"], chosen["date"] or today
+    scoped = _scope_context(request, chosen["scope"])
     grid = calendar.grid(view, anchor, today)
-    items = selectors.items_for(request.user, today=today, until=grid.end, scope=scoped["scope"])
+    items = selectors.items_for(request.user, today=today, until=grid.end, scope=scoped["scope"],
+                                shown_from=grid.start)
     calendar.place(grid, [i for i in items if i.date >= grid.start])
+    log_listed(request, [i for i in items if grid.start <= i.date <= grid.end], section="calendar")
     # Overdue items dated before the grid would be out of sight on this week's or month's page: count them.
     earlier_overdue = 0
     if grid.start <= today <= grid.end:
@@ -77,7 +70,7 @@ def calendar_view(request):
 # --- the feed's settings ------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("inbox.view")
 def feed_settings(request):
     """Create, regenerate or stop the secret feed URL; choose whether the feed names the persons."""
     user = request.user
@@ -101,7 +94,7 @@ def feed_settings(request):
     })
 
 
-@rule("staff")
+@rule("inbox.view")
 def feed_token(request):
     """POST: a new feed URL (the previous one stops working)."""
     if request.method != "POST":
@@ -115,7 +108,7 @@ def feed_token(request):
     return redirect(FEED_SETTINGS)
 
 
-@rule("staff")
+@rule("inbox.view")
 def feed_revoke(request):
     """POST: stop the feed (the URL answers 404 from now on)."""
     if request.method != "POST":
@@ -136,7 +129,7 @@ def feed_revoke(request):
 # URL is the credential (43 random characters, compared in constant time, revocable); an unknown or revoked
 # token, or one whose owner may no longer have a feed, is a 404 exactly like a URL that never existed. Every
 # fetch is logged under the token's owner.
-@rule("public")
+@rule("public.calendar_feed")
 @require_GET
 @never_cache
 def feed_ics(request, token: str):
@@ -144,8 +137,8 @@ def feed_ics(request, token: str):
     if found is None:
         raise Http404("見つかりません。")
     user = found.user
-    body, count = feed.render(user, absolute=request.build_absolute_uri)
-    log_access(request=request, actor=user, action=AccessAction.VIEW, obj=found, section="calendar_feed",
+    body, count, items = feed.render(user, absolute=request.build_absolute_uri)
+    log_listed(request, items, actor=user, obj=found, section="calendar_feed", always=True,
                detail=f"events={count} names={int(user.calendar_shows_names)}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="yorisoi.ics"'

@@ -11,9 +11,14 @@ from yorisoi.cases.models import CaseKind, ReferralSource, Urgency
 from yorisoi.common.forms import (
     EraDateField,
     KatakanaReadingField,
+    LocalDateTimeField,
+    QueryFlagField,
+    QueryForm,
+    QueryNumberField,
     VersionedFormMixin,
     apply_japanese_required_messages,
 )
+from yorisoi.common.text import CleanFormCharField
 from yorisoi.partners.selectors import organizations_for
 from yorisoi.people.models import JusticeStatus, Sex
 from yorisoi.privacy import policy
@@ -72,7 +77,7 @@ class PersonPickMixin(forms.Form):
     results partial (intake/_same_name.html), not by this field's widget.
     """
 
-    existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    existing_person = CleanFormCharField(required=False, widget=forms.HiddenInput)
 
     def clean_existing_person(self):
         value = (self.cleaned_data.get("existing_person") or "").strip()
@@ -96,17 +101,17 @@ class ReferralForm(PersonPickMixin, OrganizationPickMixin):
     # who calls
     referral_source = forms.ChoiceField(label="依頼元の種別", choices=BLANK + ReferralSource.choices, required=False,
                                         help_text="関係機関を選んだときは、空欄なら機関の種別から決まります。")
-    referral_agency = forms.CharField(
+    referral_agency = CleanFormCharField(
         label="依頼元機関（一覧にないとき）", max_length=100, required=False,
         widget=forms.TextInput(attrs={"placeholder": "例：さいたま地方検察庁 再犯防止対策室"}))
-    referral_officer = forms.CharField(label="担当者名", max_length=100, required=False,
-                                       widget=forms.TextInput(attrs={"placeholder": "例：検察事務官 山田"}))
-    referral_contact = forms.CharField(label="連絡先電話番号", max_length=100, required=False,
-                                       widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
+    referral_officer = CleanFormCharField(label="担当者名", max_length=100, required=False,
+                                          widget=forms.TextInput(attrs={"placeholder": "例：検察事務官 山田"}))
+    referral_contact = CleanFormCharField(label="連絡先電話番号", max_length=100, required=False,
+                                          widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
                                                                      "autocomplete": "off"}))
     # the person
-    family_name = forms.CharField(label="氏", max_length=50, required=False)
-    given_name = forms.CharField(label="名", max_length=50, required=False)
+    family_name = CleanFormCharField(label="氏", max_length=50, required=False)
+    given_name = CleanFormCharField(label="名", max_length=50, required=False)
     family_name_kana = KatakanaReadingField(label="氏（フリガナ）", max_length=100, required=False,
                                             widget=forms.TextInput(attrs={"placeholder": "ひらがなでも可"}))
     given_name_kana = KatakanaReadingField(label="名（フリガナ）", max_length=100, required=False)
@@ -119,18 +124,21 @@ class ReferralForm(PersonPickMixin, OrganizationPickMixin):
     referral_date = EraDateField(label="依頼日")
     expected_release_date = EraDateField(label="釈放予定日", required=False,
                                          help_text="7日以内ならホーム画面に日数つきで表示されます。")
-    release_place = forms.CharField(label="釈放場所", max_length=100, required=False,
-                                    widget=forms.TextInput(attrs={"placeholder": "例：〇〇拘置支所"}))
+    release_place = CleanFormCharField(label="釈放場所", max_length=100, required=False,
+                                       widget=forms.TextInput(attrs={"placeholder": "例：〇〇拘置支所"}))
     urgency = forms.ChoiceField(label="緊急度", choices=Urgency.choices, initial=Urgency.NORMAL,
                                 widget=forms.RadioSelect)
-    first_note = forms.CharField(label="電話の内容（最初の支援経過記録になります）",
-                                 widget=forms.Textarea(attrs={"rows": 5}),
-                                 help_text="誰から、どんな依頼か、本人の状況、次にすること。")
+    called_at = LocalDateTimeField(label="電話を受けた日時", required=False,
+                                   help_text="後から入力するときは、電話を受けた日時に直してください（空欄なら今）。")
+    first_note = CleanFormCharField(label="電話の内容（最初の支援経過記録になります）",
+                                    widget=forms.Textarea(attrs={"rows": 5}),
+                                    help_text="誰から、どんな依頼か、本人の状況、次にすること。")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_organizations(user)
         self.fields["referral_date"].initial = timezone.localdate()
+        self.fields["called_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         for name in ("family_name", "given_name"):
             self.fields[name].widget.attrs.update(_name_check_attrs())
         apply_japanese_required_messages(self)
@@ -180,17 +188,18 @@ class PreConsultationForm(PersonPickMixin, OrganizationPickMixin):
     consulted_on = EraDateField(label="相談日")
     source_kind = forms.ChoiceField(label="相談元の種別", choices=BLANK + ReferralSource.choices, required=False,
                                     help_text="関係機関を選んだときは、空欄なら機関の種別から決まります。")
-    agency_name = forms.CharField(label="相談元機関（一覧にないとき）", max_length=100, required=False)
-    officer = forms.CharField(label="相談元担当者", max_length=100, required=False)
-    contact = forms.CharField(label="相談元連絡先", max_length=100, required=False,
-                              widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}))
-    family_name = forms.CharField(label="氏", max_length=50, required=False)
-    given_name = forms.CharField(label="名", max_length=50, required=False)
+    agency_name = CleanFormCharField(label="相談元機関（一覧にないとき）", max_length=100, required=False)
+    officer = CleanFormCharField(label="相談元担当者", max_length=100, required=False)
+    contact = CleanFormCharField(
+        label="相談元連絡先", max_length=100, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}))
+    family_name = CleanFormCharField(label="氏", max_length=50, required=False)
+    given_name = CleanFormCharField(label="名", max_length=50, required=False)
     family_name_kana = KatakanaReadingField(label="氏（フリガナ）", max_length=100, required=False)
     given_name_kana = KatakanaReadingField(label="名（フリガナ）", max_length=100, required=False)
-    summary = forms.CharField(label="相談の概要", widget=forms.Textarea(attrs={"rows": 6}),
-                              help_text="本人の状況、相談元の見立て、センターに求められていること。")
-    expected_timing = forms.CharField(
+    summary = CleanFormCharField(label="相談の概要", widget=forms.Textarea(attrs={"rows": 6}),
+                                 help_text="本人の状況、相談元の見立て、センターに求められていること。")
+    expected_timing = CleanFormCharField(
         label="支援が必要になる見込みの時期", max_length=100, required=False,
         widget=forms.TextInput(attrs={"placeholder": "例：令和9年3月頃に満期釈放の見込み"}))
     expected_date = EraDateField(label="見込みの日付（分かれば）", required=False)
@@ -271,17 +280,20 @@ class ConvertForm(VersionedFormMixin, PersonPickMixin):
 class ConsultationForm(OrganizationPickMixin):
     consulted_on = EraDateField(label="相談日")
     method = forms.ChoiceField(label="方法", choices=ConsultationMethod.choices, initial=ConsultationMethod.PHONE)
-    agency_name = forms.CharField(label="相談元機関（一覧にないとき）", max_length=100, required=False)
-    officer = forms.CharField(label="相談元担当者", max_length=100, required=False)
+    agency_name = CleanFormCharField(label="相談元機関（一覧にないとき）", max_length=100, required=False)
+    requester_kind = forms.ChoiceField(label="相談元の種別", choices=[("", "選んでください"), *ReferralSource.choices],
+                                       required=False, help_text="統計に使います。")
+    officer = CleanFormCharField(label="相談元担当者", max_length=100, required=False)
     topic = forms.ChoiceField(label="相談の分類", choices=BLANK + ConsultationTopic.choices)
-    summary = forms.CharField(label="相談と助言の内容", widget=forms.Textarea(attrs={"rows": 6}),
-                              help_text="個人を特定できることは書きません。")
+    summary = CleanFormCharField(label="相談と助言の内容", widget=forms.Textarea(attrs={"rows": 6}),
+                                 help_text="個人を特定できることは書きません。")
     minutes = forms.IntegerField(label="所要時間（分）", min_value=0, max_value=24 * 60, required=False)
     staff = StaffChoiceField(label="対応した職員", queryset=None, required=False, empty_label="自分")
     about_person = forms.BooleanField(label="特定の人についての相談", required=False)
-    person_initials = forms.CharField(label="その人のイニシャル", max_length=8, required=False,
-                                      widget=forms.TextInput(attrs={"placeholder": "例：Y.T.", "autocomplete": "off"}),
-                                      help_text="ローマ字のイニシャルだけ。氏名は入力しません。")
+    person_initials = CleanFormCharField(
+        label="その人のイニシャル", max_length=8, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例：Y.T.", "autocomplete": "off"}),
+        help_text="ローマ字のイニシャルだけ。氏名は入力しません。")
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,11 +324,30 @@ class ConsultationForm(OrganizationPickMixin):
     @classmethod
     def initial_for(cls, entry) -> dict:
         initial = {name: getattr(entry, name) for name in (
-            "consulted_on", "method", "agency_name", "officer", "topic", "summary", "minutes", "about_person",
-            "person_initials")}
+            "consulted_on", "method", "agency_name", "requester_kind", "officer", "topic", "summary", "minutes",
+            "about_person", "person_initials")}
         return {**initial, "organization": entry.organization_id or "", "staff": entry.staff_id,
                 "version": entry.version}
 
 
 class ConsultationEditForm(VersionedFormMixin, ConsultationForm):
     pass
+
+
+# --- query parameters (common.forms.QueryForm: a bad one is named on the page, never a 500) ----------------------
+
+
+class PreConsultationListQuery(QueryForm):
+    status = forms.ChoiceField(label="状況", required=False, initial="",
+                               choices=[("", "すべて"), *PreConsultationStatus.choices])
+    meeting = QueryFlagField(label="意見交換会の対象のみ")
+
+
+class MeetingAgendaQuery(QueryForm):
+    names = QueryFlagField(label="氏名の表示")
+
+
+class ConsultationListQuery(QueryForm):
+    fy = QueryNumberField(label="年度", min_value=2000, max_value=2100)
+    topic = forms.ChoiceField(label="相談の内容", required=False, initial="",
+                              choices=[("", "すべて"), *ConsultationTopic.choices])

@@ -13,9 +13,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from yorisoi.cases.models import ReferralSource
+from yorisoi.common import dates
 from yorisoi.common.crypto import EncryptedTextField
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
+from yorisoi.common.text import CleanCharField, CleanTextField
 
 
 class PreConsultationStatus(models.TextChoices):
@@ -27,26 +29,26 @@ class PreConsultationStatus(models.TextChoices):
 class PreConsultation(CenterOwnedModel, VersionedModel):
     """事前相談: an agency tells the center early about someone who may need support later."""
 
-    consulted_on = models.DateField("相談日")
-    source_kind = models.CharField("相談元の種別", max_length=20, choices=ReferralSource.choices)
+    consulted_on = dates.DateField("相談日")
+    source_kind = CleanCharField("相談元の種別", max_length=20, choices=ReferralSource.choices)
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name="相談元機関（関係機関から選択）")
-    agency_name = models.CharField("相談元機関", max_length=100, blank=True,
+    agency_name = CleanCharField("相談元機関", max_length=100, blank=True,
                                    help_text="関係機関の一覧にないときに入力します。")
-    officer = models.CharField("相談元担当者", max_length=100, blank=True)
-    contact = models.CharField("相談元連絡先", max_length=100, blank=True)
+    officer = CleanCharField("相談元担当者", max_length=100, blank=True)
+    contact = CleanCharField("相談元連絡先", max_length=100, blank=True)
     # Who it is about: a person already registered, or only the name as the agency gave it.
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="pre_consultations", verbose_name="対象者（登録済みの人）")
-    family_name = models.CharField("氏", max_length=50, blank=True)
-    given_name = models.CharField("名", max_length=50, blank=True)
-    family_name_kana = models.CharField("氏（フリガナ）", max_length=100, blank=True)
-    given_name_kana = models.CharField("名（フリガナ）", max_length=100, blank=True)
+    family_name = CleanCharField("氏", max_length=50, blank=True)
+    given_name = CleanCharField("名", max_length=50, blank=True)
+    family_name_kana = CleanCharField("氏（フリガナ）", max_length=100, blank=True)
+    given_name_kana = CleanCharField("名（フリガナ）", max_length=100, blank=True)
     summary = EncryptedTextField("相談の概要")
-    expected_timing = models.CharField("支援が必要になる見込みの時期", max_length=100, blank=True,
+    expected_timing = CleanCharField("支援が必要になる見込みの時期", max_length=100, blank=True,
                                        help_text="例：令和9年3月頃に満期釈放の見込み")
-    expected_date = models.DateField("見込みの日付（分かれば）", null=True, blank=True)
-    status = models.CharField("状況", max_length=20, choices=PreConsultationStatus.choices,
+    expected_date = dates.DateField("見込みの日付（分かれば）", null=True, blank=True, rule=dates.RELEASE)
+    status = CleanCharField("状況", max_length=20, choices=PreConsultationStatus.choices,
                               default=PreConsultationStatus.CONSIDERING)
     for_liaison_meeting = models.BooleanField("意見交換会で扱う", default=False,
                                               help_text="地方検察庁・保護観察所・刑務所との意見交換会の議題にします。")
@@ -72,7 +74,7 @@ class PreConsultation(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"事前相談 {format_era(self.consulted_on)}"
+        return f"事前相談 {format_checked(self.consulted_on)}"
 
     def clean(self) -> None:
         if self.person_id is None and not self.family_name.strip():
@@ -128,21 +130,23 @@ initials_validator = RegexValidator(
 class Consultation(CenterOwnedModel, VersionedModel):
     """相談支援: advice to another agency (or a family, a supporter) without a case."""
 
-    consulted_on = models.DateField("相談日")
-    method = models.CharField("方法", max_length=20, choices=ConsultationMethod.choices,
+    consulted_on = dates.DateField("相談日")
+    method = CleanCharField("方法", max_length=20, choices=ConsultationMethod.choices,
                               default=ConsultationMethod.PHONE)
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name="相談元機関（関係機関から選択）")
-    agency_name = models.CharField("相談元機関", max_length=100, blank=True,
+    agency_name = CleanCharField("相談元機関", max_length=100, blank=True,
                                    help_text="関係機関の一覧にないときに入力します。")
-    officer = models.CharField("相談元担当者", max_length=100, blank=True)
-    topic = models.CharField("相談の分類", max_length=30, choices=ConsultationTopic.choices)
-    summary = models.TextField("相談と助言の内容")
+    # The kind of the asking agency for the statistics, also when its name was typed rather than chosen.
+    requester_kind = CleanCharField("相談元の種別", max_length=20, choices=ReferralSource.choices, blank=True)
+    officer = CleanCharField("相談元担当者", max_length=100, blank=True)
+    topic = CleanCharField("相談の分類", max_length=30, choices=ConsultationTopic.choices)
+    summary = CleanTextField("相談と助言の内容")
     minutes = models.PositiveIntegerField("所要時間（分）", null=True, blank=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name="対応した職員")
     about_person = models.BooleanField("特定の人についての相談", default=False)
-    person_initials = models.CharField("その人のイニシャル", max_length=8, blank=True,
+    person_initials = CleanCharField("その人のイニシャル", max_length=8, blank=True,
                                        validators=[initials_validator],
                                        help_text="例：Y.T.（氏名は入力しません。ケースにするときは相談受付から）")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -163,7 +167,7 @@ class Consultation(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"相談支援 {format_era(self.consulted_on)}"
+        return f"相談支援 {format_checked(self.consulted_on)}"
 
     def clean(self) -> None:
         if self.organization_id is None and not self.agency_name.strip():

@@ -21,7 +21,8 @@ from django.db.models import Count, IntegerField, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from yorisoi.cases.models import OPEN_PHASES, Phase
-from yorisoi.common.eras import fiscal_year, format_era
+from yorisoi.common.dates import format_checked, in_range
+from yorisoi.common.eras import fiscal_year
 from yorisoi.partners.models import KindGroup
 from yorisoi.partners.selectors import organizations_for
 from yorisoi.privacy import policy
@@ -42,18 +43,18 @@ intake_access = areas.intake_access
 def pre_consultations_for(user) -> QuerySet:
     if not intake_access(user).can_view_pre_consultations:
         return PreConsultation.objects.none()
-    return PreConsultation.objects.filter(center_id=user.center_id)
+    return policy.of_center(PreConsultation, user)
 
 
 def consultations_for(user) -> QuerySet:
     if not intake_access(user).can_view_consultations:
         return Consultation.objects.none()
-    return Consultation.objects.filter(center_id=user.center_id)
+    return policy.of_center(Consultation, user)
 
 
 def get_pre_consultation_or_404(request, pk, *, log: bool = True) -> PreConsultation:
     """The entry if it is the user's center's (404 otherwise); the caller checks the role first. Logs the view."""
-    entry = (PreConsultation.objects.filter(center_id=request.user.center_id, pk=pk)
+    entry = (policy.of_center(PreConsultation, request.user).filter(pk=pk)
              .select_related("organization", "person", "staff", "case", "created_by").first())
     if entry is None:
         raise Http404("事前相談が見つかりません。")
@@ -64,7 +65,7 @@ def get_pre_consultation_or_404(request, pk, *, log: bool = True) -> PreConsulta
 
 
 def get_consultation_or_404(request, pk) -> Consultation:
-    entry = (Consultation.objects.filter(center_id=request.user.center_id, pk=pk)
+    entry = (policy.of_center(Consultation, request.user).filter(pk=pk)
              .select_related("organization", "staff", "created_by").first())
     if entry is None:
         raise Http404("相談支援の記録が見つかりません。")
@@ -143,7 +144,7 @@ def fiscal_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
 
 def fiscal_year_label(fy: int) -> str:
     """令和8年度（2026年度）"""
-    return f"{format_era(dt.date(fy, 4, 1), style='year')}度（{fy}年度）"
+    return f"{format_checked(dt.date(fy, 4, 1), style='year')}度（{fy}年度）"
 
 
 @dataclass
@@ -188,6 +189,8 @@ def consultation_summary(*, user, fy: int) -> ConsultationSummary:
     years: dict[int, int] = {}
     for day, n in (consultations_for(user).order_by().values_list("consulted_on").annotate(n=Count("id"))
                    .values_list("consulted_on", "n")):
+        if not in_range(day):
+            continue  # a date outside the date rule has no fiscal year to count in (the director's 日付の確認 lists it)
         years[fiscal_year(day)] = years.get(fiscal_year(day), 0) + n
     years.setdefault(fy, 0)
     return ConsultationSummary(

@@ -8,6 +8,7 @@ first record all exist afterwards, or none of them does.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case, CaseKind, ReferralSource
 from yorisoi.common.concurrency import lock_for_edit
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.common.kana import to_katakana_reading
 from yorisoi.partners.models import Organization
 from yorisoi.people import services as people_services
@@ -55,8 +56,8 @@ PRE_CONSULTATION_FIELDS = [
     "for_liaison_meeting", "staff",
 ]
 CONSULTATION_FIELDS = [
-    "consulted_on", "method", "organization", "agency_name", "officer", "topic", "summary", "minutes", "staff",
-    "about_person", "person_initials",
+    "consulted_on", "method", "organization", "agency_name", "requester_kind", "officer", "topic", "summary",
+    "minutes", "staff", "about_person", "person_initials",
 ]
 
 
@@ -85,12 +86,16 @@ def _check_person(actor: Staff, person: Person | None) -> None:
 
 @transaction.atomic
 def take_referral(*, actor: Staff, person: Person | None = None, person_values: dict | None = None,
-                  case_values: dict, first_note: str, request=None) -> Case:
-    """Open a case in 相談受付 from a phone call, with the call as its first support record (電話).
+                  same_name_seen: Collection[int] = (),
+                  case_values: dict, first_note: str, called_at: dt.datetime | None = None,
+                  request=None) -> Case:
+    """Open a case in 相談受付 from a phone call, with the call as its first support record (電話), dated
+    `called_at` (when the call came; now when not given: a worker often types it up later).
 
     `person` is an existing person the worker picked; otherwise `person_values` (name, kana, sex, birth
     date, justice status) register a new one. Any ValidationError (of the person, the case or the record)
-    leaves nothing behind.
+    leaves nothing behind. A new person's same-name check is people.services.register_person's
+    (`same_name_seen`: the candidates the worker was shown when choosing 「別人として新しく登録する」).
     """
     if not intake_access(actor).can_take_referral:
         raise PermissionDenied
@@ -100,12 +105,13 @@ def take_referral(*, actor: Staff, person: Person | None = None, person_values: 
     if person is None:
         if not person_values:
             raise ValidationError("対象者を選ぶか、新しく登録する内容を入力してください。")
-        person = people_services.register_person(actor=actor, request=request, **person_values)
+        person = people_services.register_person(actor=actor, request=request, same_name_seen=same_name_seen,
+                                                 **person_values)
     else:
         _check_person(actor, person)
     case = case_services.open_case(actor=actor, person=person, request=request, **case_values)
     counterpart = " ".join(p for p in (case.referral_agency, case.referral_officer) if p)[:100]
-    record_services.add_activity(actor=actor, case=case, request=request, occurred_at=timezone.now(),
+    record_services.add_activity(actor=actor, case=case, request=request, occurred_at=called_at or timezone.now(),
                                  kind=ActivityKind.PHONE, counterpart=counterpart, narrative=note)
     return case
 
@@ -177,7 +183,7 @@ def update_pre_consultation(*, actor: Staff, entry: PreConsultation, expected_ve
 
 @transaction.atomic
 def convert_to_case(*, actor: Staff, entry: PreConsultation, expected_version: int, person: Person | None = None,
-                    register_new: bool = False, request=None) -> Case:
+                    register_new: bool = False, same_name_seen: Collection[int] = (), request=None) -> Case:
     """「ケースにする」: open a case (相談受付) from a pre-consultation and link the two both ways.
 
     The person is the entry's linked person, else `person` (an existing person the worker picked), else a
@@ -202,7 +208,8 @@ def convert_to_case(*, actor: Staff, entry: PreConsultation, expected_version: i
             raise ValidationError({"existing_person": "新しく登録するには氏のフリガナが必要です。"
                                                       "「編集」でフリガナを入力してから、もう一度ケースにしてください。"})
         person = people_services.register_person(
-            actor=actor, request=request, family_name=current.family_name, given_name=current.given_name,
+            actor=actor, request=request, same_name_seen=same_name_seen,
+            family_name=current.family_name, given_name=current.given_name,
             family_name_kana=current.family_name_kana, given_name_kana=current.given_name_kana)
     else:
         raise ValidationError({"existing_person": "登録済みの対象者を選ぶか、新しく登録するかを選んでください。"})
@@ -213,11 +220,11 @@ def convert_to_case(*, actor: Staff, entry: PreConsultation, expected_version: i
         referral_agency=agency[:100], referral_officer=current.officer, referral_contact=current.contact,
         referral_date=timezone.localdate(), expected_release_date=_future_or_none(current.expected_date),
         main_staff=current.staff if current.staff_id and current.staff.is_active else actor)
-    header = f"事前相談（{format_era(current.consulted_on)}、{agency or current.get_source_kind_display()}"
+    header = f"事前相談（{format_checked(current.consulted_on)}、{agency or current.get_source_kind_display()}"
     header += f" {current.officer}）" if current.officer else "）"
-    record_services.add_activity(actor=actor, case=case, request=request, occurred_at=timezone.now(),
-                                 kind=ActivityKind.LIAISON, counterpart=agency[:100],
-                                 narrative=f"{header}からケースにしました。\n\n{current.summary}")
+    record_services.add_composed_activity(actor=actor, case=case, request=request, occurred_at=timezone.now(),
+                                          kind=ActivityKind.LIAISON, counterpart=agency[:100],
+                                          narrative=f"{header}からケースにしました。\n\n{current.summary}")
     current.case, current.person, current.status = case, person, PreConsultationStatus.CASE
     current.version = expected_version + 1
     current.updated_by = actor

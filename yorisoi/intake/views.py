@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
 from yorisoi.common.eras import fiscal_year
+from yorisoi.common.forms import page_of
+from yorisoi.common.locks import seen_ids, seen_token
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -23,9 +24,12 @@ from .forms import (
     NEW_PERSON,
     ConsultationEditForm,
     ConsultationForm,
+    ConsultationListQuery,
     ConvertForm,
+    MeetingAgendaQuery,
     PreConsultationEditForm,
     PreConsultationForm,
+    PreConsultationListQuery,
     ReferralForm,
 )
 from .models import ConsultationTopic, PreConsultationStatus
@@ -52,13 +56,19 @@ def _same_name_context(request, data, *, mode: str, field_name: str = "existing_
     if picked is None:
         picked = (data.get(field_name) or "").strip()
     return {"candidates": candidates, "searched": bool(family), "picked": str(picked or ""), "mode": mode,
-            "field_name": field_name, "new_value": NEW_PERSON}
+            "field_name": field_name, "new_value": NEW_PERSON,
+            "seen_token": seen_token(c.person.pk for c in candidates)}
+
+
+def _same_name_seen(request, confirmed: bool):
+    """The candidates the page showed when the user chose 「別人として新しく登録する」 (none otherwise)."""
+    return seen_ids(request.POST.get("same_name_seen")) if confirmed else ()
 
 
 # --- the phone referral --------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("intake.take")
 def referral(request):
     _require(request, selectors.intake_access(request.user).can_take_referral, "intake_referral")
     form = ReferralForm(request.POST or None, user=request.user)
@@ -75,17 +85,20 @@ def referral(request):
                 try:
                     case = services.take_referral(
                         actor=request.user, person=person, request=request,
+                        same_name_seen=_same_name_seen(request, form.registers_new_person_confirmed),
                         person_values=None if person else form.person_values(),
-                        case_values=form.case_values(), first_note=form.cleaned_data["first_note"])
+                        case_values=form.case_values(), first_note=form.cleaned_data["first_note"],
+                        called_at=form.cleaned_data["called_at"])
                 except ValidationError as error:
                     add_service_errors(form, error)
+                    same_name = _same_name_context(request, request.POST, mode="referral")  # as it is now
                 else:
                     messages.success(request, f"相談を受け付け、支援ケース {case.number} を開始しました。")
                     return redirect("cases:detail", case.pk)
     return _page(request, "intake/referral_form.html", {"form": form, "same_name": same_name, "subnav": "referral"})
 
 
-@rule("staff")
+@rule("intake.take")
 def name_check(request):
     """The same-name results fragment for htmx (POST only: names never travel in a URL)."""
     access = selectors.intake_access(request.user)
@@ -99,15 +112,13 @@ def name_check(request):
 # --- pre-consultations ----------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("intake.preconsultations")
 def preconsultation_list(request):
     _require(request, selectors.intake_access(request.user).can_view_pre_consultations, "pre_consultation_list")
-    status = request.GET.get("status", "")
-    if status not in PreConsultationStatus.values:
-        status = ""
-    for_meeting = request.GET.get("meeting") == "1"
+    chosen = PreConsultationListQuery.read(request).values
+    status, for_meeting = chosen["status"], chosen["meeting"]
     qs = selectors.pre_consultation_list(user=request.user, status=status, for_meeting=for_meeting)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return _page(request, "intake/preconsultation_list.html", {
@@ -129,7 +140,7 @@ def _pre_form_context(request, form, *, entry=None, stale=None) -> dict:
     return {"form": form, "entry": entry, "stale": stale, "same_name": same_name, "subnav": "pre"}
 
 
-@rule("staff")
+@rule("intake.take")
 def preconsultation_create(request):
     _require(request, selectors.intake_access(request.user).can_edit_pre_consultations, "pre_consultation")
     form = PreConsultationForm(request.POST or None, user=request.user)
@@ -144,7 +155,7 @@ def preconsultation_create(request):
     return _page(request, "intake/preconsultation_form.html", _pre_form_context(request, form))
 
 
-@rule("staff")
+@rule("intake.preconsultations")
 def preconsultation_detail(request, pk: int):
     access = selectors.intake_access(request.user)
     _require(request, access.can_view_pre_consultations, "pre_consultation")
@@ -163,7 +174,7 @@ def _render_pre_detail(request, entry, access, *, convert_form=None, stale=None,
     return _page(request, "intake/preconsultation_detail.html", context, status=status)
 
 
-@rule("staff")
+@rule("intake.take")
 def preconsultation_edit(request, pk: int):
     _require(request, selectors.intake_access(request.user).can_edit_pre_consultations, "pre_consultation")
     entry = selectors.get_pre_consultation_or_404(request, pk)
@@ -179,7 +190,7 @@ def preconsultation_edit(request, pk: int):
                                                  expected_version=form.cleaned_data["version"], **values)
             except StaleEditError as error:
                 stale, status = error, 409
-                form = PreConsultationEditForm(typed_with_version(request, error.current.version), user=request.user,
+                form = PreConsultationEditForm(merged_form_data(form, error), user=request.user,
                                                entry=error.current)
                 form.is_valid()
             except ValidationError as error:
@@ -193,7 +204,7 @@ def preconsultation_edit(request, pk: int):
                  _pre_form_context(request, form, entry=entry, stale=stale), status=status)
 
 
-@rule("staff")
+@rule("intake.take")
 def preconsultation_convert(request, pk: int):
     access = selectors.intake_access(request.user)
     _require(request, access.can_edit_pre_consultations, "pre_consultation")
@@ -206,10 +217,11 @@ def preconsultation_convert(request, pk: int):
             case = services.convert_to_case(
                 actor=request.user, entry=entry, expected_version=form.cleaned_data["version"],
                 person=form.picked_person, register_new=form.cleaned_data["existing_person"] == NEW_PERSON,
+                same_name_seen=_same_name_seen(request, form.cleaned_data["existing_person"] == NEW_PERSON),
                 request=request)
         except StaleEditError as error:
             entry = selectors.get_pre_consultation_or_404(request, pk, log=False)
-            form = ConvertForm(typed_with_version(request, error.current.version, "convert"), user=request.user)
+            form = ConvertForm(with_their_version(form, error), user=request.user)
             form.is_valid()
             return _render_pre_detail(request, entry, access, convert_form=form, stale=error, status=409)
         except ValidationError as error:
@@ -220,12 +232,12 @@ def preconsultation_convert(request, pk: int):
     return _render_pre_detail(request, entry, access, convert_form=form)
 
 
-@rule("staff")
+@rule("intake.preconsultations")
 def preconsultation_meeting(request):
     """The printable agenda of the liaison meeting (意見交換会): flagged entries still under consideration."""
     _require(request, selectors.intake_access(request.user).can_view_pre_consultations, "pre_consultation_meeting")
     entries = list(selectors.meeting_agenda(user=request.user))
-    show_names = request.GET.get("names") == "1"
+    show_names = MeetingAgendaQuery.read(request).values["names"]
     log_access(request=request, action=AccessAction.PRINT, section="pre_consultation_meeting",
                detail=f"{len(entries)}件{'（氏名あり）' if show_names else '（イニシャル）'}")
     return _page(request, "intake/preconsultation_meeting.html", {
@@ -237,23 +249,13 @@ def preconsultation_meeting(request):
 # --- consultation-only contacts --------------------------------------------------------------------------
 
 
-def _fy_param(request) -> int:
-    value = request.GET.get("fy", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return fiscal_year(timezone.localdate())
-
-
-@rule("staff")
+@rule("consultations.view")
 def consultation_list(request):
     access = selectors.intake_access(request.user)
     _require(request, access.can_view_consultations, "consultation_list")
-    fy = _fy_param(request) if request.GET.get("fy") else None
-    topic = request.GET.get("topic", "")
-    if topic not in ConsultationTopic.values:
-        topic = ""
-    page = Paginator(selectors.consultation_list(user=request.user, fy=fy, topic=topic), PER_PAGE).get_page(
-        request.GET.get("page"))
+    chosen = ConsultationListQuery.read(request).values
+    fy, topic = chosen["fy"], chosen["topic"]
+    page = page_of(request, selectors.consultation_list(user=request.user, fy=fy, topic=topic), PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return _page(request, "intake/consultation_list.html", {
@@ -263,7 +265,7 @@ def consultation_list(request):
     })
 
 
-@rule("staff")
+@rule("intake.take")
 def consultation_create(request):
     _require(request, selectors.intake_access(request.user).can_edit_consultations, "consultation")
     form = ConsultationForm(request.POST or None, user=request.user)
@@ -278,7 +280,7 @@ def consultation_create(request):
     return _page(request, "intake/consultation_form.html", {"form": form, "subnav": "consultations"})
 
 
-@rule("staff")
+@rule("consultations.view")
 def consultation_detail(request, pk: int):
     access = selectors.intake_access(request.user)
     _require(request, access.can_view_consultations, "consultation")
@@ -287,7 +289,7 @@ def consultation_detail(request, pk: int):
                  {"entry": entry, "access": access, "subnav": "consultations"})
 
 
-@rule("staff")
+@rule("intake.take")
 def consultation_edit(request, pk: int):
     _require(request, selectors.intake_access(request.user).can_edit_consultations, "consultation")
     entry = selectors.get_consultation_or_404(request, pk)
@@ -300,7 +302,7 @@ def consultation_edit(request, pk: int):
                                              expected_version=form.cleaned_data["version"], **form.values())
             except StaleEditError as error:
                 stale, status = error, 409
-                form = ConsultationEditForm(typed_with_version(request, error.current.version), user=request.user,
+                form = ConsultationEditForm(merged_form_data(form, error), user=request.user,
                                             editing=True)
                 form.is_valid()
             except ValidationError as error:
@@ -314,8 +316,9 @@ def consultation_edit(request, pk: int):
                  {"form": form, "entry": entry, "stale": stale, "subnav": "consultations"}, status=status)
 
 
-@rule("staff")
+@rule("consultations.view")
 def consultation_summary(request):
     _require(request, selectors.intake_access(request.user).can_view_consultations, "consultation_summary")
-    summary = selectors.consultation_summary(user=request.user, fy=_fy_param(request))
+    fy = ConsultationListQuery.read(request).values["fy"] or fiscal_year(timezone.localdate())
+    summary = selectors.consultation_summary(user=request.user, fy=fy)
     return _page(request, "intake/consultation_summary.html", {"summary": summary, "subnav": "summary"})

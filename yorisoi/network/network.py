@@ -274,8 +274,8 @@ def build(*, user, date_from: dt.date, date_to: dt.date, group: str = "", show_a
 
     count("outreach", partner_selectors.outreach_for(user).filter(held_on__gte=date_from, held_on__lte=date_to)
           .values_list("organizations", flat=True))
-    count("call", VacancyReport.objects.filter(center_id=user.center_id, reported_at__date__gte=date_from,
-                                               reported_at__date__lte=date_to)
+    count("call", policy.of_center(VacancyReport, user).filter(reported_at__date__gte=date_from,
+                                                               reported_at__date__lte=date_to)
           .values_list("organization_id", flat=True))
     count("consultation", consultations_for(user).filter(consulted_on__gte=date_from, consulted_on__lte=date_to)
           .values_list("organization_id", flat=True))

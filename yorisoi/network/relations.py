@@ -24,18 +24,20 @@ receipts through the disclosure ledger's person scope. No entry shows a person's
 
 from __future__ import annotations
 
-from django.db.models import DateField, Exists, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest, Length, TruncDate
+import datetime as dt
+
+from django.db.models import Case as DbCase
+from django.db.models import DateField, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.partners.models import Organization
-from yorisoi.partners.selectors import RelationshipEvent
+from yorisoi.partners.selectors import MIN_NAME_LENGTH, RelationshipEvent
 from yorisoi.privacy import policy
 
 EVENTS_PER_SOURCE = 50
-MIN_NAME_LENGTH = 3  # shorter names (「県庁」) would match too much free text
 
 
 def _center(user) -> int | None:
@@ -71,25 +73,57 @@ def _follow_up_activity_ids(center_id, organization_ref):
 # --- last contact ---------------------------------------------------------------------------------------------
 
 
-def last_record_date(user) -> Subquery:
+def last_record_date(user):
+    """The latest support record naming the organization (Activity.organization, set from the 相手方 when the
+    record is written) or recording a follow-up with it as the facility: two indexed lookups per organization."""
+    from yorisoi.procedures.models import FollowUp
     from yorisoi.records.models import Activity
 
     center_id = _center(user)
-    qs = (Activity.objects.filter(center_id=center_id, deleted_at__isnull=True)
-          .annotate(_name_length=Length(OuterRef("name")))
-          .filter(Q(pk__in=_follow_up_activity_ids(center_id, OuterRef(OuterRef("pk"))))
-                  | (Q(_name_length__gte=MIN_NAME_LENGTH) & _names_text("counterpart", center_id))))
-    return _max_date(qs, TruncDate("occurred_at", output_field=DateField()))
+    named = Subquery(Activity.objects.filter(center_id=center_id, organization=OuterRef("pk"),
+                                             deleted_at__isnull=True)
+                     .order_by("-occurred_at").values("occurred_at")[:1])
+    followed = Subquery(FollowUp.objects.filter(center_id=center_id, organization=OuterRef("pk"),
+                                                activity__isnull=False, activity__deleted_at__isnull=True)
+                        .order_by("-activity__occurred_at").values("activity__occurred_at")[:1])
+    latest = Greatest(Coalesce(named, followed), Coalesce(followed, named))
+    return TruncDate(latest, output_field=DateField())
 
 
-def last_referral_date(user) -> Subquery:
+def _dates_by_organization(latest: dict[int, dt.date]):
+    """A {organization id: date} computed in Python as an expression on organizations (OuterRef-free)."""
+    by_date: dict[dt.date, list[int]] = {}
+    for pk, on in latest.items():
+        by_date.setdefault(on, []).append(pk)
+    if not by_date:
+        return Value(None, output_field=DateField())
+    return DbCase(*[When(pk__in=pks, then=Value(on)) for on, pks in sorted(by_date.items())],
+                  default=None, output_field=DateField())
+
+
+def _organizations_named(text: str, names: list[tuple[int, str]]) -> list[int]:
+    """_names_text's rule in Python: the organizations whose name `text` contains, less those whose name is
+    contained in a longer matching name."""
+    matched = [(pk, name) for pk, name in names if name in text]
+    return [pk for pk, name in matched if not any(other != name and name in other for _, other in matched)]
+
+
+def last_referral_date(user):
+    """The latest referral (依頼) from the organization, by its name in the cases' 依頼元機関: one GROUP BY over the
+    center's distinct agency texts (few: agencies, not persons), matched to the directory in Python."""
     from yorisoi.cases.models import Case
 
     center_id = _center(user)
-    qs = (Case.objects.filter(center_id=center_id, deleted_at__isnull=True, referral_date__lte=timezone.localdate())
-          .annotate(_name_length=Length(OuterRef("name"))).filter(_name_length__gte=MIN_NAME_LENGTH)
-          .filter(_names_text("referral_agency", center_id)))
-    return _max_date(qs, "referral_date")
+    names = [(pk, name) for pk, name in Organization.objects.filter(center_id=center_id).values_list("pk", "name")
+             if len(name) >= MIN_NAME_LENGTH]  # a name containing one of these is as long: none is lost
+    texts = (Case.objects.filter(center_id=center_id, deleted_at__isnull=True, referral_date__lte=timezone.localdate())
+             .exclude(referral_agency="").order_by().values_list("referral_agency").annotate(latest=Max("referral_date")))
+    latest: dict[int, dt.date] = {}
+    for text, on in texts:
+        for pk in _organizations_named(text, names):
+            if pk not in latest or on > latest[pk]:
+                latest[pk] = on
+    return _dates_by_organization(latest)
 
 
 def last_consultation_date(user) -> Subquery:
@@ -157,7 +191,8 @@ def record_events(user, organization) -> list[RelationshipEvent]:
         summary = f"ケース {a.case.number}（{a.get_kind_display()}"
         summary += f"：{a.counterpart}）" if a.counterpart else "）"
         events.append(RelationshipEvent(on=timezone.localtime(a.occurred_at).date(), kind=label, summary=summary,
-                                        url=reverse("cases:detail", args=[a.case_id]) + f"#activity-{a.pk}"))
+                                        url=reverse("cases:detail", args=[a.case_id]) + f"#activity-{a.pk}",
+                                        person_id=a.case.person_id))
     return events
 
 
@@ -168,7 +203,7 @@ def referral_events(user, organization) -> list[RelationshipEvent]:
             .order_by("-referral_date", "-id")[:EVENTS_PER_SOURCE])
     return [RelationshipEvent(on=c.referral_date, kind="依頼",
                               summary=f"ケース {c.number}（{c.get_referral_source_display()}からの依頼）",
-                              url=reverse("cases:detail", args=[c.pk]))
+                              url=reverse("cases:detail", args=[c.pk]), person_id=c.person_id)
             for c in rows]
 
 
@@ -207,10 +242,12 @@ def procedure_events(user, organization) -> list[RelationshipEvent]:
         url = reverse("procedures:case", args=[p.case_id])
         if p.completed_on and p.completed_on <= today:
             events.append(RelationshipEvent(on=p.completed_on, kind="手続き",
-                                            summary=f"ケース {p.case.number}（{p.title}：完了）", url=url))
+                                            summary=f"ケース {p.case.number}（{p.title}：完了）", url=url,
+                                            person_id=p.case.person_id))
         if p.started_on and p.started_on <= today and p.started_on != p.completed_on:
             events.append(RelationshipEvent(on=p.started_on, kind="手続き",
-                                            summary=f"ケース {p.case.number}（{p.title}：着手）", url=url))
+                                            summary=f"ケース {p.case.number}（{p.title}：着手）", url=url,
+                                            person_id=p.case.person_id))
     return events
 
 

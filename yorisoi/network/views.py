@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.models import KindGroup
 from yorisoi.placements.forms import NetworkForm
@@ -13,11 +13,12 @@ from yorisoi.privacy.policy import rule
 from . import network as network_map
 
 
-@rule("staff")
+@rule("network.view")
 def network(request):
     start, end = NetworkForm.default_period()
     submitted = "date_from" in request.GET
-    form = NetworkForm(request.GET if submitted else {"date_from": format_era(start), "date_to": format_era(end)})
+    form = NetworkForm(request.GET if submitted else {"date_from": format_checked(start),
+                                                      "date_to": format_checked(end)})
     result = None
     if form.is_valid():
         data = form.cleaned_data

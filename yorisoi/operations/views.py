@@ -18,7 +18,7 @@ from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction, Anonymisation, RetentionRule
 from yorisoi.privacy.policy import rule
 
-from . import nightly
+from . import date_check, nightly
 from .forms import RetentionForm
 from .models import RunStatus
 from .retention import anonymise
@@ -36,7 +36,7 @@ def _preview(center_id: int) -> dict:
             "held": sum(1 for item in plan.people if item.held), "per_kind": per_kind}
 
 
-@rule("staff")
+@rule("operations.review")
 def retention(request):
     user = request.user
     if not policy.may_view_retention(user):
@@ -63,12 +63,12 @@ def retention(request):
     preview = _preview(user.center_id)
     rows = [{"kind": kind, "years": years[kind.code], "field": form[kind.code], "due": preview["per_kind"][kind.code],
              "minimum": kind.min_years()} for kind in KINDS]
-    runs = (Anonymisation.objects.filter(center_id=user.center_id).values("kind")
+    runs = (policy.of_center(Anonymisation, user).values("kind")
             .annotate(persons=Count("person_id", distinct=True), last=Max("done_at")).order_by("kind"))
     done = {row["kind"]: row for row in runs}
     for row in rows:
         row["done"] = done.get(row["kind"].code)
-    changes = (RetentionRule.history.filter(center_id=user.center_id).select_related("history_user")
+    changes = (policy.of_center(RetentionRule.history, user).select_related("history_user")
                .order_by("-history_date")[:HISTORY_LIMIT])
     labels = {kind.code: kind.label for kind in KINDS}
     for change in changes:
@@ -79,7 +79,7 @@ def retention(request):
         "changes": changes})
 
 
-@rule("staff")
+@rule("operations.review")
 def nightly_runs(request):
     """定期処理: the last two weeks of nightly runs, for directors and auditors (the jobs serve every center; a
     failure's reason names no person and no center)."""
@@ -100,4 +100,5 @@ def nightly_runs(request):
     return render(request, "operations/nightlyrun_list.html", {
         "nav": "audit", "runs": runs, "failed": [run for run in runs if run.status == RunStatus.FAILED],
         "at": at, "missing_today": missing_today, "waiting": waiting,
-        "jobs": [job for job in nightly_jobs.jobs() if job.enabled()]})
+        "jobs": [job for job in nightly_jobs.jobs() if job.enabled()],
+        "date_findings": date_check.out_of_range(center_id=user.center_id)})

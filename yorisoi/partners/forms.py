@@ -5,9 +5,13 @@ from django import forms
 from yorisoi.common.forms import (
     EraDateField,
     KatakanaReadingField,
+    QueryForm,
+    QueryIdField,
+    QueryTextField,
     VersionedFormMixin,
     apply_japanese_required_messages,
 )
+from yorisoi.common.text import CleanFormCharField
 from yorisoi.privacy import policy
 
 from . import selectors, services
@@ -112,12 +116,12 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
 class ContactEndForm(VersionedFormMixin, forms.Form):
     ended_on = EraDateField(label="離任日（異動・退職の日）")
     reason = forms.ChoiceField(label="理由", choices=PostEndReason.choices, initial=PostEndReason.TRANSFER)
-    successor_name = forms.CharField(label="後任の氏名", required=False, max_length=100)
+    successor_name = CleanFormCharField(label="後任の氏名", required=False, max_length=100)
     successor_name_kana = KatakanaReadingField(label="後任の氏名（フリガナ）", required=False, max_length=100)
-    successor_title = forms.CharField(label="後任の役職・立場", required=False, max_length=100,
-                                      help_text="空欄なら前任者と同じ役職にします")
-    successor_phone = forms.CharField(label="後任の電話番号", required=False, max_length=20,
-                                      widget=forms.TextInput(attrs={"type": "tel"}))
+    successor_title = CleanFormCharField(label="後任の役職・立場", required=False, max_length=100,
+                                         help_text="空欄なら前任者と同じ役職にします")
+    successor_phone = CleanFormCharField(label="後任の電話番号", required=False, max_length=20,
+                                         widget=forms.TextInput(attrs={"type": "tel"}))
     successor_email = forms.EmailField(label="後任のメールアドレス", required=False)
     moved_to = forms.ModelChoiceField(label="異動先の機関（登録済みの場合）", required=False, queryset=None,
                                       empty_label="記録しない",
@@ -199,3 +203,40 @@ class ImportUploadForm(forms.Form):
         apply_japanese_required_messages(self)
         self.fields["file"].error_messages["required"] = "ファイルを選んでください。"
         self.fields["file"].error_messages["empty"] = "選んだファイルが空です。"
+
+
+# --- query parameters of the directory's lists (common.forms.QueryForm: bounded, cleaned, never a 500) ----------
+
+
+class OrganizationListQuery(QueryForm):
+    kind = QueryIdField(label="種別")
+    municipality = QueryTextField(label="市区町村", max_length=50)
+    q = QueryTextField(label="検索語")
+    inactive = forms.BooleanField(label="終了した機関も表示", required=False)
+
+    def filters(self) -> dict:
+        values = self.values
+        return {"kind_id": values["kind"], "municipality": values["municipality"], "query": values["q"],
+                "include_inactive": self.data.get("inactive") == "1"}
+
+
+DORMANT_PERIODS = [(90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]
+
+
+class NotContactedQuery(QueryForm):
+    days = forms.TypedChoiceField(label="期間", coerce=int, required=False, initial=180, choices=DORMANT_PERIODS)
+    kind = QueryIdField(label="種別")
+    never = forms.ChoiceField(label="連絡の記録がない機関", required=False, initial="1",
+                              choices=[("", ""), ("1", "含める"), ("0", "含めない")])
+
+
+class ExportFormatQuery(QueryForm):
+    """?format= of the directory's download (a file: a bad value gives the usual Excel file)."""
+
+    format = forms.ChoiceField(label="ファイルの形式", required=False, initial="xlsx",
+                               choices=[("", ""), ("xlsx", "Excel"), ("csv", "CSV"),
+                                        ("csv_sjis", "CSV（Shift_JIS）")])
+
+
+class OutreachListQuery(QueryForm):
+    organization = QueryIdField(label="機関")

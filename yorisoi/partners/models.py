@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from yorisoi.common.eras import format_era
+from yorisoi.common import dates
+from yorisoi.common.dates import format_checked
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
+from yorisoi.common.text import CleanCharField, CleanTextField
 
 
 class KindGroup(models.TextChoices):
@@ -32,8 +34,8 @@ class OrganizationKind(TimeStampedModel):
     center = models.ForeignKey("accounts.Center", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name="センター（空欄は全センター共通）")
     code = models.SlugField("コード", max_length=40)
-    label = models.CharField("種別名", max_length=60)
-    group = models.CharField("分類", max_length=20, choices=KindGroup.choices, default=KindGroup.OTHER)
+    label = CleanCharField("種別名", max_length=60)
+    group = CleanCharField("分類", max_length=20, choices=KindGroup.choices, default=KindGroup.OTHER)
     sort_order = models.PositiveSmallIntegerField("表示順", default=100)
     is_residential = models.BooleanField("入所・居住の場（定員・受け入れ条件を持つ）", default=False)
     is_medical = models.BooleanField("医療機関（無料低額診療の有無を持つ）", default=False)
@@ -82,40 +84,40 @@ class AcceptedCareLevel(models.TextChoices):
 
 
 class Organization(CenterOwnedModel, VersionedModel):
-    name = models.CharField("機関名", max_length=200)
-    name_kana = models.CharField("機関名（フリガナ）", max_length=200, blank=True)
-    search_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    name = CleanCharField("機関名", max_length=200)
+    name_kana = CleanCharField("機関名（フリガナ）", max_length=200, blank=True)
+    search_key = CleanCharField(max_length=500, editable=False, db_index=True, default="")
     kind = models.ForeignKey(OrganizationKind, on_delete=models.PROTECT, related_name="organizations",
                              verbose_name="種別")
-    department = models.CharField("部署・課", max_length=100, blank=True)
+    department = CleanCharField("部署・課", max_length=100, blank=True)
     # address
-    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
-    prefecture = models.CharField("都道府県", max_length=4, blank=True)
-    municipality = models.CharField("市区町村", max_length=50, blank=True)
-    address_line = models.CharField("町域・番地・建物", max_length=200, blank=True)
+    postal_code = CleanCharField("郵便番号", max_length=8, blank=True)
+    prefecture = CleanCharField("都道府県", max_length=4, blank=True)
+    municipality = CleanCharField("市区町村", max_length=50, blank=True)
+    address_line = CleanCharField("町域・番地・建物", max_length=200, blank=True)
     # contact
-    phone = models.CharField("電話番号", max_length=20, blank=True)
-    fax = models.CharField("FAX", max_length=20, blank=True)
+    phone = CleanCharField("電話番号", max_length=20, blank=True)
+    fax = CleanCharField("FAX", max_length=20, blank=True)
     email = models.EmailField("メールアドレス", blank=True)
-    opening_hours = models.CharField("受付時間", max_length=200, blank=True)
-    notes = models.TextField("備考", blank=True)
+    opening_hours = CleanCharField("受付時間", max_length=200, blank=True)
+    notes = CleanTextField("備考", blank=True)
     # kind-specific
     offers_free_low_cost_care = models.BooleanField("無料低額診療を行っている", default=False)
-    service_kinds = models.CharField("サービスの種類", max_length=300, blank=True,
+    service_kinds = CleanCharField("サービスの種類", max_length=300, blank=True,
                                      help_text="「、」で区切って入力（例：就労継続支援B型、共同生活援助）")
     # residential (used by the vacancy search; NULL = not known)
     capacity = models.PositiveSmallIntegerField("定員", null=True, blank=True)
-    accepts_sex = models.CharField("受け入れ：性別", max_length=10, choices=AcceptedSex.choices, blank=True)
+    accepts_sex = CleanCharField("受け入れ：性別", max_length=10, choices=AcceptedSex.choices, blank=True)
     accepts_age_min = models.PositiveSmallIntegerField("受け入れ：年齢（下限）", null=True, blank=True)
     accepts_age_max = models.PositiveSmallIntegerField("受け入れ：年齢（上限）", null=True, blank=True)
     accepts_physical_disability = models.BooleanField("受け入れ：身体障害", null=True, blank=True)
     accepts_intellectual_disability = models.BooleanField("受け入れ：知的障害", null=True, blank=True)
     accepts_mental_disability = models.BooleanField("受け入れ：精神障害", null=True, blank=True)
-    accepts_care_level = models.CharField("受け入れ：要介護度", max_length=12, choices=AcceptedCareLevel.choices,
+    accepts_care_level = CleanCharField("受け入れ：要介護度", max_length=12, choices=AcceptedCareLevel.choices,
                                           blank=True)
     smoking_allowed = models.BooleanField("喫煙", null=True, blank=True)
     pets_allowed = models.BooleanField("ペット", null=True, blank=True)
-    accepts_conditions = models.TextField("その他の受け入れ条件", blank=True)
+    accepts_conditions = CleanTextField("その他の受け入れ条件", blank=True)
 
     active = models.BooleanField("使用中", default=True, help_text="閉鎖・廃止した機関は外すと一覧に出なくなります")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -164,16 +166,16 @@ class OrganizationContact(CenterOwnedModel, VersionedModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contacts",
                                      verbose_name="機関")
-    name = models.CharField("氏名", max_length=100)
-    name_kana = models.CharField("氏名（フリガナ）", max_length=100, blank=True)
-    department = models.CharField("所属（課・係）", max_length=100, blank=True)
-    title = models.CharField("役職・立場", max_length=100, blank=True)
-    phone = models.CharField("電話番号", max_length=20, blank=True)
+    name = CleanCharField("氏名", max_length=100)
+    name_kana = CleanCharField("氏名（フリガナ）", max_length=100, blank=True)
+    department = CleanCharField("所属（課・係）", max_length=100, blank=True)
+    title = CleanCharField("役職・立場", max_length=100, blank=True)
+    phone = CleanCharField("電話番号", max_length=20, blank=True)
     email = models.EmailField("メールアドレス", blank=True)
-    notes = models.TextField("備考", blank=True)
-    started_on = models.DateField("着任日", null=True, blank=True)
-    ended_on = models.DateField("離任日", null=True, blank=True)
-    end_reason = models.CharField("離任の理由", max_length=20, choices=PostEndReason.choices, blank=True)
+    notes = CleanTextField("備考", blank=True)
+    started_on = dates.DateField("着任日", null=True, blank=True)
+    ended_on = dates.DateField("離任日", null=True, blank=True)
+    end_reason = CleanCharField("離任の理由", max_length=20, choices=PostEndReason.choices, blank=True)
     successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="predecessors", verbose_name="後任")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -210,19 +212,19 @@ class OrganizationContact(CenterOwnedModel, VersionedModel):
 class Outreach(CenterOwnedModel, VersionedModel):
     """周知啓発: explaining the center's work to agencies (presentations, visits, training sessions)."""
 
-    held_on = models.DateField("実施日")
-    title = models.CharField("テーマ・内容", max_length=200)
+    held_on = dates.DateField("実施日")
+    title = CleanCharField("テーマ・内容", max_length=200)
     organizations = models.ManyToManyField(Organization, related_name="outreach", verbose_name="対象機関")
-    audience = models.CharField("対象者（参加した職種など）", max_length=200, blank=True)
+    audience = CleanCharField("対象者（参加した職種など）", max_length=200, blank=True)
     attendees = models.PositiveSmallIntegerField("参加人数", null=True, blank=True)
-    materials = models.TextField("使用した資料", blank=True)
+    materials = CleanTextField("使用した資料", blank=True)
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="担当職員")
-    follow_up_notes = models.TextField("反応・今後の対応", blank=True)
-    follow_up_on = models.DateField("次の対応予定日", null=True, blank=True)
+    follow_up_notes = CleanTextField("反応・今後の対応", blank=True)
+    follow_up_on = dates.DateField("次の対応予定日", null=True, blank=True, rule=dates.DUE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["organizations", "staff"])  # a merge after a 409 reads what was read
 
     class Meta:
         verbose_name = verbose_name_plural = "周知啓発"
@@ -230,4 +232,4 @@ class Outreach(CenterOwnedModel, VersionedModel):
         indexes = [models.Index(fields=["center", "-held_on"])]
 
     def __str__(self) -> str:
-        return f"{format_era(self.held_on)} {self.title}"
+        return f"{format_checked(self.held_on)} {self.title}"

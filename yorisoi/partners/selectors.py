@@ -27,15 +27,36 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Coalesce, Greatest, Length, NullIf
+from django.db.models.lookups import Contains
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.common.kana import name_search_key
+from yorisoi.common.names import is_kana, reading_key
 from yorisoi.privacy.policy import areas
 
-from .models import Organization, OrganizationContact, OrganizationKind, Outreach
+from .models import KindGroup, Organization, OrganizationContact, OrganizationKind, Outreach
+
+# --- an organization named in free text ------------------------------------------------------------------
+
+MIN_NAME_LENGTH = 3  # shorter names (「県庁」) would match too much free text
+
+
+def organization_named_in(*, center_id: int | None, text: str) -> int | None:
+    """The id of the center's organization whose name `text` contains (the longest such name; names of
+    MIN_NAME_LENGTH characters or more), or None. Services of apps whose rows name an agency in free text (a
+    support record's 相手方) store it when the row is written, so that dates of last contact are indexed
+    lookups rather than text searches over every row."""
+    text = (text or "").strip()
+    if center_id is None or len(text) < MIN_NAME_LENGTH:
+        return None
+    return (Organization.objects.filter(center_id=center_id)
+            .annotate(_name_length=Length("name")).filter(_name_length__gte=MIN_NAME_LENGTH)
+            .filter(Contains(Value(text), F("name")))
+            .order_by("-_name_length", "id").values_list("pk", flat=True).first())
+
 
 # --- who may do what in the directory ----------------------------------------------------------
 
@@ -56,6 +77,29 @@ def organizations_for(user) -> QuerySet:
     if center_id is None:
         return Organization.objects.none()
     return Organization.objects.filter(center_id=center_id)
+
+
+# Which organizations a picker offers, by what the pick is for. Justice agencies (police, prosecutors, probation…)
+# are never a place to live nor a service: offering them invites a wrong click that passes personal data.
+_PLACE_KINDS = (Q(kind__is_residential=True) | Q(capacity__isnull=False) | Q(kind__is_medical=True)
+                | Q(kind__has_services=True) | Q(kind__group=KindGroup.RESIDENTIAL))
+
+
+def facilities_for(user) -> QuerySet:
+    """Places a person can stay or be asked to be taken in: residential kinds or anything with a capacity,
+    hospitals, welfare providers (group homes). For placements, inquiries and the follow-up's 受入先."""
+    return organizations_for(user).filter(_PLACE_KINDS).exclude(kind__group=KindGroup.JUSTICE)
+
+
+def service_providers_for(user) -> QuerySet:
+    """Organizations a person is connected to for a service (つなぎ): welfare, government, medical, employment,
+    other; not justice agencies, not residential facilities."""
+    return organizations_for(user).exclude(kind__group__in=[KindGroup.JUSTICE, KindGroup.RESIDENTIAL])
+
+
+def non_justice_for(user) -> QuerySet:
+    """Every organization but justice agencies: the wide choice when the fitting kinds do not have it."""
+    return organizations_for(user).exclude(kind__group=KindGroup.JUSTICE)
 
 
 def contacts_for(user) -> QuerySet:
@@ -151,6 +195,7 @@ class RelationshipEvent:
     kind: str  # label shown on the page: 周知啓発, 支援記録, 会議…
     summary: str
     url: str = ""
+    person_id: int | None = None  # the person whose case the entry names (the page logs that it showed them)
 
 
 def _outreach_events(user, organization: Organization) -> list[RelationshipEvent]:
@@ -195,20 +240,20 @@ def municipalities_for(user) -> list[str]:
 
 
 def organizations_not_contacted(*, user, days: int = 180, today: dt.date | None = None,
-                                kind_id: int | None = None, include_never: bool = True) -> QuerySet:
+                                kind_id: int | None = None, include_never: bool = True) -> list[Organization]:
     """Active organizations whose last contact is older than `days`, the longest silence first; then, unless
-    asked not to, those with no contact on record (a fading relation matters more than an unknown one)."""
+    asked not to, those with no contact on record (a fading relation matters more than an unknown one).
+
+    A list: the period is applied in Python to the center's active organizations (a few hundred rows at most), so
+    the database computes every organization's last contact once, not again in a WHERE clause."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=days)
     qs = organizations_for(user).filter(active=True).select_related("kind")
     if kind_id:
         qs = qs.filter(kind_id=kind_id)
-    qs = qs.annotate(last_contact=last_contact_date_expression(user))
-    condition = Q(last_contact__lt=since)
-    if include_never:
-        condition |= Q(last_contact__isnull=True)
-    return qs.filter(condition).order_by(F("last_contact").asc(nulls_last=True), "kind__sort_order",
-                                         "name_kana", "id")
+    qs = qs.annotate(last_contact=last_contact_date_expression(user)).order_by(
+        F("last_contact").asc(nulls_last=True), "kind__sort_order", "name_kana", "id")
+    return [o for o in qs if (o.last_contact < since if o.last_contact is not None else include_never)]
 
 
 def contacts_of(*, user, organization: Organization) -> tuple[list, list]:
@@ -224,3 +269,60 @@ def outreach_list(*, user, organization_id: int | None = None) -> QuerySet:
     if organization_id:
         qs = qs.filter(organizations=organization_id)
     return qs.order_by("-held_on", "-id")
+
+
+# --- the header search --------------------------------------------------------------------------------
+
+DIRECTORY_CONTACT_ROWS = 3000  # current contacts read per search (a center's directory holds a few hundred)
+
+
+@dataclass
+class DirectoryHit:
+    kind: str  # "organization" | "contact"
+    obj: object
+    score: int
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return "関係機関" if self.kind == "organization" else "関係機関の担当者"
+
+
+def _text_score(query_name: str, query_reading: str, name: str, kana: str) -> tuple[int, str]:
+    """(score, reason) of a name and its reading against the query keys: equal > prefix > contained."""
+    best = (0, "")
+    for key, query, label in ((name_search_key(name), query_name, "名称"),
+                              (reading_key(kana), query_reading, "フリガナ")):
+        if not key or not query:
+            continue
+        if key == query:
+            found = (300, f"{label}が一致")
+        elif key.startswith(query):
+            found = (200, f"{label}が前方一致")
+        elif query in key:
+            found = (100, f"{label}の一部が一致")
+        else:
+            continue
+        best = max(best, found)
+    return best
+
+
+def search_directory(*, user, query: str, limit: int = 10) -> list[DirectoryHit]:
+    """Organizations and current contacts of the user's center whose name or reading matches `query` (variant
+    kanji, kana script, width and spacing folded), best first. Two queries."""
+    query_name = name_search_key(query)
+    if not query_name:
+        return []
+    query_reading = reading_key(query) if is_kana(query) else ""
+    hits = []
+    for org in organizations_for(user).filter(search_key__contains=query_name).order_by("name_kana", "id")[:200]:
+        score, reason = _text_score(query_name, query_reading, org.name, org.name_kana)
+        hits.append(DirectoryHit("organization", org, score or 50, reason or "名称・部署の一部が一致"))
+    contacts = (contacts_for(user).filter(ended_on__isnull=True).select_related("organization")
+                .only("id", "name", "name_kana", "department", "organization__name")[:DIRECTORY_CONTACT_ROWS])
+    for contact in contacts:
+        score, reason = _text_score(query_name, query_reading, contact.name, contact.name_kana)
+        if score:
+            hits.append(DirectoryHit("contact", contact, score, reason))
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]

@@ -7,6 +7,7 @@ still say who changed which organization, contact or outreach entry, and when.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,6 +70,17 @@ def _normalise_organization(org: Organization) -> None:
 # --- organizations --------------------------------------------------------------------------------------
 
 
+# Apps whose rows store the organization their free text names (records: a support record's 相手方) add a
+# function(*, actor, organization) here (in their AppConfig.ready()); it runs in the same transaction when an
+# organization is created or renamed, so those links follow the directory as the text matching did.
+NAME_CHANGE_HOOKS: list[Callable] = []
+
+
+def _names_changed(actor: Staff, organization: Organization) -> None:
+    for hook in NAME_CHANGE_HOOKS:
+        hook(actor=actor, organization=organization)
+
+
 @transaction.atomic
 def create_organization(*, actor: Staff, request=None, **values) -> Organization:
     _require(selectors.directory_access(actor).can_edit_directory)
@@ -78,6 +90,7 @@ def create_organization(*, actor: Staff, request=None, **values) -> Organization
     _normalise_organization(org)
     org.full_clean()
     org.save()
+    _names_changed(actor, org)
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=org, section=SECTION)
     return org
 
@@ -91,6 +104,7 @@ def update_organization(*, actor: Staff, organization: Organization, expected_ve
     _check_fields(values, ORGANIZATION_FIELDS)
     _check_kind(actor, values.get("kind"))
     current = lock_for_edit(Organization, pk=organization.pk, expected_version=expected_version)
+    previous_name = current.name
     for name, value in values.items():
         setattr(current, name, value)
     _normalise_organization(current)
@@ -99,6 +113,8 @@ def update_organization(*, actor: Staff, organization: Organization, expected_ve
     current.full_clean()
     current._change_reason = change_reason or None
     current.save()
+    if current.name != previous_name:
+        _names_changed(actor, current)
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current, section=SECTION,
                detail=",".join(sorted(values)))
     return current
@@ -258,9 +274,9 @@ def add_organization_kind(*, actor: Staff, request=None, **values) -> Organizati
     _require(selectors.directory_access(actor).can_manage_kinds)
     _check_fields(values, KIND_FIELDS)
     _check_label_free(actor, values.get("label", ""))
-    count = OrganizationKind.objects.filter(center_id=actor.center_id).count()
+    count = policy.of_center(OrganizationKind, actor).count()
     kind = OrganizationKind(center_id=actor.center_id, code=f"c{actor.center_id}-{count + 1}", **values)
-    while OrganizationKind.objects.filter(center_id=actor.center_id, code=kind.code).exists():
+    while policy.of_center(OrganizationKind, actor).filter(code=kind.code).exists():
         count += 1
         kind.code = f"c{actor.center_id}-{count + 1}"
     kind.full_clean()

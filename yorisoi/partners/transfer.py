@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from yorisoi.common.kana import is_katakana_reading, name_search_key, to_katakana_reading
+from yorisoi.common.text import SHIFT_JIS_ERRORS, clean_text, restore_formula_text, spreadsheet_cell
 
 from . import selectors
 from .models import AcceptedCareLevel, AcceptedSex, Organization, OrganizationKind
@@ -170,11 +171,8 @@ def _cell_text(value, column: Column | None) -> str:
         return str(value).zfill(7)
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
-    text = str(value).strip()
-    # An export protects text that Excel would take for a formula with a leading apostrophe.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
+    # Cleaned like every text input; the apostrophe an export put before formula-like text comes off again.
+    return restore_formula_text(clean_text(str(value)).strip())
 
 
 def _table_from_grid(grid: list[list]) -> Table:
@@ -526,20 +524,15 @@ def export_rows(organizations: Iterable[Organization]) -> Iterable[list]:
         yield [_export_value(org, c) for c in COLUMNS]
 
 
-def _formula_safe(value):
-    # Text that Excel would run as a formula is written with a leading apostrophe (undone on import).
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "=+@" or (value[0] == "-" and len(value) > 1 and not value[1].isdigit()):
-        return "'" + value
-    return value
-
-
-def export_csv(organizations: Iterable[Organization]) -> bytes:
+def export_csv(organizations: Iterable[Organization], *, encoding: str = "utf-8-sig") -> bytes:
+    """UTF-8 with a BOM (Excel opens it), or "cp932" (Shift_JIS) for an older Excel: a character Shift_JIS cannot
+    hold becomes 〓."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in export_rows(organizations):
-        writer.writerow([_formula_safe(v) for v in row])
+        writer.writerow([spreadsheet_cell(v) for v in row])
+    if encoding == "cp932":
+        return buffer.getvalue().encode("cp932", errors=SHIFT_JIS_ERRORS)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -556,6 +549,7 @@ def export_xlsx(organizations: Iterable[Organization], *, kinds: Iterable, expor
     for index, row in enumerate(export_rows(organizations), start=1):
         for col, value in enumerate(row, start=1):
             cell = sheet.cell(row=index, column=col)
+            value = spreadsheet_cell(value)
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -575,9 +569,9 @@ def export_xlsx(organizations: Iterable[Organization], *, kinds: Iterable, expor
     guide.column_dimensions["A"].width = 56
     guide.column_dimensions["B"].width = 14
     for kind in kinds:
-        guide.append([kind.label, kind.get_group_display()])
+        guide.append([spreadsheet_cell(kind.label), kind.get_group_display()])
     guide.append([])
-    guide.append([f"書き出し：{now():%Y-%m-%d %H:%M} {exported_by}"])
+    guide.append([spreadsheet_cell(f"書き出し：{now():%Y-%m-%d %H:%M} {exported_by}")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,17 +14,29 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import page_of
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
-from yorisoi.privacy.policy import rule
+from yorisoi.privacy.policy import log_listed, rule
 
 from . import selectors, services, transfer
-from .forms import ContactEndForm, ContactForm, ImportUploadForm, KindForm, OrganizationForm, OutreachForm
+from .forms import (
+    DORMANT_PERIODS,
+    ContactEndForm,
+    ContactForm,
+    ExportFormatQuery,
+    ImportUploadForm,
+    KindForm,
+    NotContactedQuery,
+    OrganizationForm,
+    OrganizationListQuery,
+    OutreachForm,
+    OutreachListQuery,
+)
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 100  # entries of the relationship history on an organization's page
-DORMANT_PERIODS = [(90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]
 IMPORT_SESSION_KEY = "partners_import"
 
 
@@ -39,13 +50,6 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -55,30 +59,24 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _stale_response(request, template: str, form, stale: StaleEditError, context: dict):
-    """Re-render what the user typed, with what the other person changed; the next save may overwrite."""
-    data = form.data.copy()
-    data["version"] = stale.current.version
-    form.data = data
+    """Re-render the form merged with what the other person changed (their version; the next save keeps both)."""
+    form.data = merged_form_data(form, stale)
     return render(request, template, {**context, "form": form, "stale": stale}, status=409)
 
 
 # --- organizations ------------------------------------------------------------------------------------
 
 
-def _list_filters(request) -> dict:
-    return {
-        "kind_id": _int_or_none(request.GET.get("kind")),
-        "municipality": request.GET.get("municipality", "").strip(),
-        "query": request.GET.get("q", "").strip(),
-        "include_inactive": request.GET.get("inactive") == "1",
-    }
+def _list_filters(request, *, page: bool = True) -> dict:
+    """The list's filters; on the page (not in a downloaded file) a parameter that cannot be read is named."""
+    return (OrganizationListQuery.read(request) if page else OrganizationListQuery(request.GET)).filters()
 
 
-@rule("staff")
+@rule("directory.view")
 def organization_list(request):
     filters = _list_filters(request)
     qs = selectors.organization_list(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = _context(request, page=page, filters=filters, kinds=selectors.kinds_for(request.user),
@@ -90,20 +88,21 @@ def organization_list(request):
     return render(request, template, context)
 
 
-@rule("staff")
+@rule("directory.view")
 def organization_detail(request, pk: int):
     organization = selectors.get_organization_or_404(request, pk)
     current, past = selectors.contacts_of(user=request.user, organization=organization)
     last_contact = selectors.last_contact_date(user=request.user, organization=organization)
+    history = selectors.relationship_history(user=request.user, organization=organization, limit=HISTORY_LIMIT)
+    log_listed(request, history, section="partners", obj=organization)  # entries name cases
     return render(request, "partners/organization_detail.html", _context(
         request, organization=organization, current_contacts=current, past_contacts=past,
-        history=selectors.relationship_history(user=request.user, organization=organization, limit=HISTORY_LIMIT),
-        history_limit=HISTORY_LIMIT, last_contact=last_contact,
+        history=history, history_limit=HISTORY_LIMIT, last_contact=last_contact,
         days_since=(timezone.localdate() - last_contact).days if last_contact else None,
     ))
 
 
-@rule("staff")
+@rule("directory.edit")
 def organization_create(request):
     _require(selectors.directory_access(request.user).can_edit_directory)
     form = OrganizationForm(request.POST or None, user=request.user)
@@ -118,7 +117,7 @@ def organization_create(request):
     return render(request, "partners/organization_form.html", _context(request, form=form))
 
 
-@rule("staff")
+@rule("directory.edit")
 def organization_edit(request, pk: int):
     organization = selectors.get_organization_or_404(request, pk)
     _require(selectors.directory_access(request.user).can_edit_directory)
@@ -138,17 +137,15 @@ def organization_edit(request, pk: int):
     return render(request, "partners/organization_form.html", {**context, "form": form})
 
 
-@rule("staff")
+@rule("directory.view")
 def organizations_not_contacted(request):
-    days = _int_or_none(request.GET.get("days")) or 180
-    if days not in dict(DORMANT_PERIODS):
-        days = 180
-    kind_id = _int_or_none(request.GET.get("kind"))
-    include_never = request.GET.get("never", "1") == "1"
+    query = NotContactedQuery.read(request).values
+    days, kind_id = query["days"], query["kind"]
+    include_never = query["never"] == "1"
     today = timezone.localdate()
-    qs = selectors.organizations_not_contacted(user=request.user, days=days, today=today, kind_id=kind_id,
-                                               include_never=include_never)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.organizations_not_contacted(user=request.user, days=days, today=today, kind_id=kind_id,
+                                                 include_never=include_never)
+    page = page_of(request, rows, PAGE_SIZE)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(request, "partners/organization_not_contacted.html", _context(
@@ -160,7 +157,7 @@ def organizations_not_contacted(request):
 # --- contacts -----------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("directory.edit")
 def contact_create(request, pk: int):
     organization = selectors.get_organization_or_404(request, pk)
     _require(selectors.directory_access(request.user).can_edit_directory)
@@ -177,7 +174,7 @@ def contact_create(request, pk: int):
     return render(request, "partners/contact_form.html", _context(request, form=form, organization=organization))
 
 
-@rule("staff")
+@rule("directory.edit")
 def contact_edit(request, pk: int):
     contact = selectors.get_contact_or_404(request, pk)
     _require(selectors.directory_access(request.user).can_edit_directory)
@@ -197,7 +194,7 @@ def contact_edit(request, pk: int):
     return render(request, "partners/contact_form.html", {**context, "form": form})
 
 
-@rule("staff")
+@rule("directory.edit")
 def contact_end(request, pk: int):
     """異動・退職: end the post, keep the row, optionally add the successor and the new post."""
     contact = selectors.get_contact_or_404(request, pk)
@@ -232,21 +229,21 @@ def contact_end(request, pk: int):
 # --- outreach -----------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("outreach.view")
 def outreach_list(request):
-    organization_id = _int_or_none(request.GET.get("organization"))
+    organization_id = OutreachListQuery.read(request).values["organization"]
     organization = (selectors.organizations_for(request.user).filter(pk=organization_id).first()
                     if organization_id else None)
     qs = selectors.outreach_list(user=request.user, organization_id=organization.pk if organization else None)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     return render(request, "partners/outreach_list.html", _context(request, page=page, organization=organization))
 
 
-@rule("staff")
+@rule("outreach.write")
 def outreach_create(request):
     _require(selectors.directory_access(request.user).can_edit_outreach)
     initial = {"staff": [request.user.pk]}
-    preselected = _int_or_none(request.GET.get("organization"))
+    preselected = OutreachListQuery.read(request).values["organization"]
     if preselected and selectors.organizations_for(request.user).filter(pk=preselected).exists():
         initial["organizations"] = [preselected]
     form = OutreachForm(request.POST or None, user=request.user, initial=initial)
@@ -263,7 +260,7 @@ def outreach_create(request):
     return render(request, "partners/outreach_form.html", _context(request, form=form))
 
 
-@rule("staff")
+@rule("outreach.write")
 def outreach_edit(request, pk: int):
     outreach = selectors.get_outreach_or_404(request, pk)
     _require(selectors.directory_access(request.user).can_edit_outreach)
@@ -285,7 +282,7 @@ def outreach_edit(request, pk: int):
     return render(request, "partners/outreach_form.html", {**context, "form": form})
 
 
-@rule("staff")
+@rule("outreach.view")
 def outreach_detail(request, pk: int):
     outreach = selectors.get_outreach_or_404(request, pk)
     return render(request, "partners/outreach_detail.html", _context(request, outreach=outreach))
@@ -294,7 +291,7 @@ def outreach_detail(request, pk: int):
 # --- kinds --------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("directory.view")
 def kind_list(request):
     access = selectors.directory_access(request.user)
     form = KindForm(request.POST or None)
@@ -312,7 +309,7 @@ def kind_list(request):
                                                                kinds=selectors.kinds_for(request.user)))
 
 
-@rule("staff")
+@rule("directory.kinds")
 def kind_edit(request, pk: int):
     kind = selectors.get_kind_or_404(request, pk)
     _require(selectors.directory_access(request.user).can_manage_kinds)
@@ -331,7 +328,7 @@ def kind_edit(request, pk: int):
 # --- import and export --------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("directory.edit")
 def directory_import(request):
     """Upload → preview (nothing is written). The parsed rows wait in the session for the confirm step."""
     _require(selectors.directory_access(request.user).can_import)
@@ -359,7 +356,7 @@ def directory_import(request):
     return render(request, "partners/import_upload.html", _context(request, form=form))
 
 
-@rule("staff")
+@rule("directory.edit")
 @require_POST
 def directory_import_confirm(request):
     _require(selectors.directory_access(request.user).can_import)
@@ -388,19 +385,20 @@ def directory_import_confirm(request):
     return redirect("partners:list")
 
 
-@rule("staff")
+@rule("directory.view")
 def directory_export(request):
     _require(selectors.directory_access(request.user).can_export)
-    file_format = request.GET.get("format", "xlsx")
-    if file_format not in ("xlsx", "csv"):
-        file_format = "xlsx"
-    filters = _list_filters(request)
+    file_format = ExportFormatQuery(request.GET).values["format"]
+    filters = _list_filters(request, page=False)
     organizations = list(selectors.organization_list(user=request.user, **filters))
     log_access(request=request, action=AccessAction.EXPORT, section="partners",
                detail=f"directory {file_format} rows={len(organizations)}")
     now = timezone.localtime()
-    filename = f"関係機関一覧_{now:%Y%m%d}.{file_format}"
-    if file_format == "csv":
+    filename = f"関係機関一覧_{now:%Y%m%d}.{'xlsx' if file_format == 'xlsx' else 'csv'}"
+    if file_format == "csv_sjis":
+        body = transfer.export_csv(organizations, encoding="cp932")
+        content_type = "text/csv; charset=shift_jis"
+    elif file_format == "csv":
         body = transfer.export_csv(organizations)
         content_type = "text/csv; charset=utf-8"
     else:

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
 from django.forms.models import fields_for_model
 from django.urls import reverse
 
-from yorisoi.common.eras import format_era
-from yorisoi.common.forms import EraDateField, KatakanaReadingField, apply_japanese_required_messages
+from yorisoi.cases.models import Disposition
+from yorisoi.common.forms import (
+    EraDateField,
+    KatakanaReadingField,
+    QueryForm,
+    QueryIdField,
+    QueryTextField,
+    apply_japanese_required_messages,
+)
+from yorisoi.common.text import CleanFormCharField
 
 from . import services
 from .models import (
     CERTIFICATE_GRADES,
+    DISABILITY_FIELDS,
+    CapacityConcern,
     CertificateKind,
+    DecisionSupporter,
     DisabilityCertificate,
     ExternalContact,
     FamilyContact,
+    OffenceCategory,
     Person,
+    ReoffenceSource,
 )
 
 # The face sheet's sections, in the order of the paper form. A field the user may not edit is simply absent.
@@ -26,10 +41,11 @@ FIELDSETS = [
     ("basic", "基本情報", ["family_name", "given_name", "family_name_kana", "given_name_kana", "sex", "birth_date",
                           "aliases"]),
     ("contact", "連絡先・住所", ["phone", "postal_code", "prefecture", "municipality", "address_line",
+                                "no_fixed_abode", "registration_status", "registration_municipality",
                                 "return_wish"]),
     ("welfare", "福祉", ["care_level", "disability_support_level", "public_assistance",
                           "public_assistance_office"]),
-    ("health", "健康（要配慮）", ["health_conditions", "medication", "hospitals"]),
+    ("health", "健康（要配慮）", ["health_conditions", "medication", "hospitals", *DISABILITY_FIELDS]),
     ("justice", "司法（要配慮）", ["justice_status", "offence_category", "justice_details", "justice_agencies"]),
     ("wishes", "本人の意向", ["wishes"]),
 ]
@@ -96,14 +112,18 @@ class PersonForm(forms.Form):
             self.fields[name] = field
         if editing:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-            self.fields["change_reason"] = forms.CharField(
+            self.fields["change_reason"] = CleanFormCharField(
                 label="変更理由（任意）", required=False, max_length=200,
                 help_text="変更履歴に残ります。例：本人から転居の連絡があったため",
             )
         if same_name_check:
             self.fields["confirm_same_name"] = forms.BooleanField(
-                label="上の人とは別人であることを確認したので、同名の別人として登録する", required=False,
+                label="上の人とは別人であることを確認したので、別人として登録する", required=False,
             )
+            # Names the candidates the confirmation showed (common.locks.seen_token): one more appearing
+            # before the save asks again.
+            self.fields["same_name_seen"] = CleanFormCharField(widget=forms.HiddenInput, required=False,
+                                                               max_length=2000)
         apply_japanese_required_messages(self)
 
     def clean(self):
@@ -118,7 +138,7 @@ class PersonForm(forms.Form):
         return sets
 
     def person_values(self) -> dict:
-        skip = {"version", "change_reason", "confirm_same_name"}
+        skip = {"version", "change_reason", "confirm_same_name", "same_name_seen"}
         return {name: value for name, value in self.cleaned_data.items() if name not in skip}
 
 
@@ -128,14 +148,6 @@ def initial_for(person: Person, actor) -> dict:
     initial["version"] = person.version
     return initial
 
-
-def as_form_value(value) -> str:
-    """A stored value written the way the form shows it (for merging a stale edit)."""
-    if value is None:
-        return ""
-    if hasattr(value, "year") and hasattr(value, "day"):
-        return format_era(value)
-    return str(value)
 
 
 # --- sub-records ----------------------------------------------------------------------------------------
@@ -155,7 +167,7 @@ class _SubRecordForm(forms.Form):
             field.widget.attrs.update(self.widget_attrs.get(name, {}))
             self.fields[name] = field
         if editing:
-            self.fields["change_reason"] = forms.CharField(label="変更理由（任意）", required=False, max_length=200)
+            self.fields["change_reason"] = CleanFormCharField(label="変更理由（任意）", required=False, max_length=200)
         apply_japanese_required_messages(self)
 
     def clean(self):
@@ -207,4 +219,84 @@ class CertificateForm(_SubRecordForm):
         })
         self.fields["issuing_prefecture"].help_text = "療育手帳は必ず入力（等級の呼び方が自治体ごとに違うため）"
         self.fields["renewal_due"].help_text = "精神障害者保健福祉手帳は2年ごとの更新です。"
+        apply_japanese_required_messages(self)
+
+
+# --- 意思決定支援 (used by the consent and support-plan forms) ----------------------------------------------------
+
+DECISION_SUPPORT_FIELDS = ["capacity_concern", "decision_supporters", "decision_support_note"]
+
+
+class DecisionSupportFields(forms.Form):
+    """The three fields of models.DecisionSupport; mix into a form and render `people/_decision_support.html`."""
+
+    capacity_concern = forms.ChoiceField(label="意思決定能力への配慮", required=False, choices=CapacityConcern.choices,
+                                         help_text="認知症・知的障害などで、説明の理解や判断に支援が必要か。")
+    decision_supporters = forms.MultipleChoiceField(label="意思決定を支えた人", required=False,
+                                                    choices=DecisionSupporter.choices,
+                                                    widget=forms.CheckboxSelectMultiple)
+    decision_support_note = CleanFormCharField(
+        label="意思決定支援の方法", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例：絵と短い言葉で説明し、翌日もう一度本人の気持ちを確かめた。後見人が同席した。")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("capacity_concern") and not data.get("decision_supporters"):
+            self.add_error("decision_supporters",
+                           "意思決定能力への配慮が必要なときは、誰が意思決定を支えたかを選んでください。")
+        return data
+
+
+# --- query parameters (common.forms.QueryForm: a bad one is named, never a 500) ---------------------------------
+
+POSTAL_CODE_FORMAT = "郵便番号は7桁の数字で入力してください（例：330-0063）。"
+
+
+class PostalCodeQuery(QueryForm):
+    """?code= of the postal-code look-up: 7 digits, typed with a hyphen, 〒, spaces or full-width digits."""
+
+    code = QueryTextField(label="郵便番号", max_length=20)
+
+    def clean_code(self):
+        code = re.sub(r"[\s\-ー−‐〒]", "", unicodedata.normalize("NFKC", self.cleaned_data.get("code") or ""))
+        if not re.fullmatch(r"\d{7}", code):
+            raise forms.ValidationError(POSTAL_CODE_FORMAT, code="postal_code")
+        return code
+
+
+class CertificateKindQuery(QueryForm):
+    """?kind= of the grade list that follows the chosen kind of certificate."""
+
+    kind = forms.ChoiceField(label="手帳の種類", required=False, initial="",
+                             choices=[("", ""), *CertificateKind.choices])
+
+
+class MergeOtherQuery(QueryForm):
+    """?other= of the page that chooses the record to merge: its number (ID)."""
+
+    other = QueryIdField(label="記録番号")
+
+
+class MergeForm(forms.Form):
+    """The director's reason for merging two records (kept in the merge history)."""
+
+    reason = CleanFormCharField(
+        label="統合の理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "統合の理由を入力してください。"},
+        help_text="例：旧姓で別に登録されていた。生年月日・本籍地が一致し、本人に確認した。")
+
+
+class ReoffenceForm(forms.Form):
+    """再犯の把握 on a case: what is known, when, from whom."""
+
+    occurred_on = EraDateField(label="再犯の日（分かる範囲で）")
+    offence_category = forms.ChoiceField(label="罪名の分類", choices=OffenceCategory.choices, required=False)
+    disposition = forms.ChoiceField(label="処分（分かれば）", choices=Disposition.choices, required=False)
+    source = forms.ChoiceField(label="情報源", choices=[("", "選んでください"), *ReoffenceSource.choices])
+    note = CleanFormCharField(label="経緯", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="いつ、誰から、どのように知ったか。")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reoffence")
+        super().__init__(*args, **kwargs)
         apply_japanese_required_messages(self)

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from yorisoi.cases.models import Disposition
+from yorisoi.common import dates
 from yorisoi.common.crypto import EncryptedTextField
 from yorisoi.common.eras import age_on
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
+from yorisoi.common.text import CleanCharField, CleanTextField
 
 
 class Sex(models.TextChoices):
@@ -55,6 +58,57 @@ class PublicAssistance(models.TextChoices):
     UNKNOWN = "unknown", "不明"
 
 
+class RegistrationStatus(models.TextChoices):
+    """住民票: 職権消除 is common after long custody or homelessness and decides the order of procedures."""
+
+    UNCHECKED = "", "未確認"
+    PRESENT = "present", "有"
+    DELETED = "deleted", "職権消除"
+    UNKNOWN = "unknown", "不明"
+
+
+class CapacityConcern(models.TextChoices):
+    NONE = "", "特になし"
+    SOME = "some", "理解・判断に支援が必要"
+    MAJOR = "major", "本人だけで判断するのは難しい"
+
+
+class DecisionSupporter(models.TextChoices):
+    PERSON = "person", "本人"
+    FAMILY = "family", "家族"
+    GUARDIAN = "guardian", "後見人等"
+    SUPPORTER = "supporter", "支援者"
+
+
+class DecisionSupport(models.Model):
+    """意思決定支援: how a decision (a consent, a support plan) was reached with a person whose capacity to
+    understand or decide needs support (dementia, intellectual disability): the concern, who supported the
+    decision and how. Kept beside the decision it belongs to."""
+
+    capacity_concern = CleanCharField("意思決定能力への配慮", max_length=10, choices=CapacityConcern.choices,
+                                      blank=True)
+    decision_supporters = models.JSONField("意思決定を支えた人", default=list, blank=True)
+    decision_support_note = EncryptedTextField(
+        "意思決定支援の方法", blank=True,
+        help_text="例：絵と短い言葉で説明し、翌日もう一度本人の気持ちを確かめた。後見人が同席した。")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def decision_supporter_labels(self) -> list[str]:
+        labels = dict(DecisionSupporter.choices)
+        return [labels[code] for code in self.decision_supporters or [] if code in labels]
+
+    def clean_decision_support(self) -> None:
+        supporters = self.decision_supporters or []
+        if not isinstance(supporters, list) or any(code not in DecisionSupporter.values for code in supporters):
+            raise ValidationError({"decision_supporters": "意思決定を支えた人は一覧から選んでください。"})
+        if self.capacity_concern and not supporters:
+            raise ValidationError({"decision_supporters": (
+                "意思決定能力への配慮が必要なときは、誰が意思決定を支えたかを選んでください。")})
+
+
 class JusticeStatus(models.TextChoices):
     """Kept as data in the sense that labels may grow; codes never change meaning."""
 
@@ -88,58 +142,76 @@ class OffenceCategory(models.TextChoices):
 
 class Person(CenterOwnedModel, VersionedModel):
     # basic (names stored exactly as typed; search_key is derived by the service)
-    family_name = models.CharField("氏", max_length=50)
-    given_name = models.CharField("名", max_length=50, blank=True)
-    family_name_kana = models.CharField("氏（フリガナ）", max_length=100)
-    given_name_kana = models.CharField("名（フリガナ）", max_length=100, blank=True)
-    aliases = models.TextField("通称・旧姓・別名", blank=True, help_text="1行に1つ")
+    family_name = CleanCharField("氏", max_length=50)
+    given_name = CleanCharField("名", max_length=50, blank=True)
+    family_name_kana = CleanCharField("氏（フリガナ）", max_length=100)
+    given_name_kana = CleanCharField("名（フリガナ）", max_length=100, blank=True)
+    aliases = CleanTextField("通称・旧姓・別名", blank=True, help_text="1行に1つ")
     # Indexed only together with the center (Meta.indexes): every name search is scoped to one center.
-    search_key = models.CharField(max_length=400, editable=False, default="")
-    sex = models.CharField("性別", max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_date = models.DateField("生年月日", null=True, blank=True)
+    search_key = CleanCharField(max_length=400, editable=False, default="")
+    sex = CleanCharField("性別", max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = dates.DateField("生年月日", null=True, blank=True, rule=dates.BIRTH)
     # contact and address
-    phone = models.CharField("電話番号", max_length=20, blank=True)
-    postal_code = models.CharField("郵便番号", max_length=8, blank=True)
-    prefecture = models.CharField("都道府県", max_length=4, blank=True)
-    municipality = models.CharField("市区町村", max_length=50, blank=True)
-    address_line = models.CharField("町域・番地・建物", max_length=200, blank=True)
-    return_wish = models.TextField("帰住地の希望", blank=True)
+    phone = CleanCharField("電話番号", max_length=20, blank=True)
+    postal_code = CleanCharField("郵便番号", max_length=8, blank=True)
+    prefecture = CleanCharField("都道府県", max_length=4, blank=True)
+    municipality = CleanCharField("市区町村", max_length=50, blank=True)
+    address_line = CleanCharField("町域・番地・建物", max_length=200, blank=True)
+    return_wish = CleanTextField("帰住地の希望", blank=True)
+    no_fixed_abode = models.BooleanField("住居不定", default=False,
+                                         help_text="決まった住まいがない（路上・ネットカフェ・知人宅を転々など）")
+    registration_status = CleanCharField("住民票", max_length=10, choices=RegistrationStatus.choices, blank=True)
+    registration_municipality = CleanCharField("住民票のある（あった）市区町村", max_length=50, blank=True,
+                                               help_text="職権消除のときは最後に住民票があった市区町村")
     # welfare
-    care_level = models.CharField("要介護度・要支援", max_length=4, choices=CareLevel.choices, blank=True)
-    disability_support_level = models.CharField(
+    care_level = CleanCharField("要介護度・要支援", max_length=4, choices=CareLevel.choices, blank=True)
+    disability_support_level = CleanCharField(
         "障害支援区分", max_length=4, choices=DisabilitySupportLevel.choices, blank=True
     )
-    public_assistance = models.CharField(
+    public_assistance = CleanCharField(
         "生活保護", max_length=20, choices=PublicAssistance.choices, default=PublicAssistance.UNKNOWN
     )
-    public_assistance_office = models.CharField("担当福祉事務所", max_length=100, blank=True)
+    public_assistance_office = CleanCharField("担当福祉事務所", max_length=100, blank=True)
+    # structured disability kinds (要配慮: the health section), beside the certificates; for statistics
+    disability_intellectual = models.BooleanField("知的障害", default=False)
+    disability_mental = models.BooleanField("精神障害", default=False)
+    disability_physical = models.BooleanField("身体障害", default=False)
+    disability_developmental = models.BooleanField("発達障害", default=False)
+    dementia_suspected = models.BooleanField("認知症の疑い", default=False)
+    disability_brain_injury = models.BooleanField("高次脳機能障害", default=False)
+    disability_other = models.BooleanField("その他の障害", default=False)
     # health (要配慮個人情報: encrypted)
     health_conditions = EncryptedTextField("疾病・障害の状況", blank=True)
     medication = EncryptedTextField("常用薬", blank=True)
     hospitals = EncryptedTextField("通院先・主治医", blank=True)
     # justice (要配慮個人情報: codes kept plain for statistics, narratives encrypted)
-    justice_status = models.CharField("司法上の立場", max_length=40, choices=JusticeStatus.choices, blank=True)
-    offence_category = models.CharField("罪名の分類", max_length=30, choices=OffenceCategory.choices, blank=True)
+    justice_status = CleanCharField("司法上の立場", max_length=40, choices=JusticeStatus.choices, blank=True)
+    offence_category = CleanCharField("罪名の分類", max_length=30, choices=OffenceCategory.choices, blank=True)
     justice_details = EncryptedTextField("事件・処分の概要", blank=True)
     justice_agencies = EncryptedTextField("関係した司法機関・担当者", blank=True)
     # the person's own voice
-    wishes = models.TextField("本人の意向（本人の言葉で）", blank=True)
+    wishes = CleanTextField("本人の意向（本人の言葉で）", blank=True)
 
     # blank: the registering staff member may leave (SET_NULL), and the person must stay editable.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name="登録者",
     )
-    deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
+    deleted_at = dates.DateTimeField("削除日時", null=True, blank=True)
     # Set by privacy's anonymise_expired once the retention period has passed: names, contacts and
     # narratives are gone, only the coarse fields statistics need remain.
-    anonymised_at = models.DateTimeField("匿名化日時", null=True, blank=True, editable=False)
+    anonymised_at = dates.DateTimeField("匿名化日時", null=True, blank=True, editable=False)
+    # Set by people.services.merge_persons on the record that was merged into another (it is also soft-deleted):
+    # the absorbed record stays, pointing at the one that carries its history now.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    editable=False, verbose_name="統合先")
 
     history = HistoricalRecords(excluded_fields=["search_key"])
 
     class Meta:
         verbose_name = verbose_name_plural = "対象者"
-        indexes = [models.Index(fields=["center", "search_key"])]
+        indexes = [models.Index(fields=["center", "search_key"]),
+                   models.Index(fields=["center", "birth_date"], name="people_person_birth")]
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}".strip()
@@ -160,19 +232,65 @@ class Person(CenterOwnedModel, VersionedModel):
         return f"{self.prefecture}{self.municipality}{self.address_line}"
 
     @property
+    def disability_kind_labels(self) -> list[str]:
+        return [self._meta.get_field(name).verbose_name for name in DISABILITY_FIELDS if getattr(self, name)]
+
+    @property
     def age(self) -> int | None:
-        """Age today (Japan time); None when the birth date is unknown."""
+        """Age today (Japan time); None when the birth date is unknown or outside the date rule (to be corrected)."""
+        if not dates.in_range(self.birth_date, dates.BIRTH):
+            return None
         return age_on(self.birth_date, timezone.localdate())
+
+
+# The structured disability kinds of a person, in the order of the statistics tables.
+DISABILITY_FIELDS = ["disability_intellectual", "disability_mental", "disability_physical",
+                     "disability_developmental", "dementia_suspected", "disability_brain_injury", "disability_other"]
+
+
+class ReoffenceSource(models.TextChoices):
+    PERSON = "person", "本人"
+    FAMILY = "family", "家族"
+    FACILITY = "facility", "受入先・支援機関"
+    JUSTICE = "justice", "警察・検察・保護観察所"
+    NEWS = "news", "報道"
+    OTHER = "other", "その他"
+
+
+class ReoffenceEvent(CenterOwnedModel):
+    """A reoffence the center came to know of (再犯の把握): recorded on a case in any phase, also after closure,
+    and kept apart from the closure reason 再犯 (a case may continue after one)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reoffences", verbose_name="対象者")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reoffences",
+                             verbose_name="支援ケース")
+    occurred_on = dates.DateField("再犯の日（分かる範囲で）")
+    offence_category = CleanCharField("罪名の分類", max_length=30, choices=OffenceCategory.choices, blank=True)
+    disposition = CleanCharField("処分（分かれば）", max_length=30, choices=Disposition.choices, blank=True)
+    source = CleanCharField("情報源", max_length=20, choices=ReoffenceSource.choices)
+    note = CleanTextField("経緯", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="記録者")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "再犯の把握"
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["center", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"再犯の把握 {self.get_offence_category_display()}"
 
 
 class FamilyContact(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_contacts")
-    name = models.CharField("氏名", max_length=100)
-    relationship = models.CharField("続柄・関係", max_length=50)
-    phone = models.CharField("電話番号", max_length=20, blank=True)
-    address = models.CharField("住所", max_length=200, blank=True)
+    name = CleanCharField("氏名", max_length=100)
+    relationship = CleanCharField("続柄・関係", max_length=50)
+    phone = CleanCharField("電話番号", max_length=20, blank=True)
+    address = CleanCharField("住所", max_length=200, blank=True)
     is_emergency_contact = models.BooleanField("緊急連絡先", default=False)
-    notes = models.CharField("備考", max_length=200, blank=True)
+    notes = CleanCharField("備考", max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -206,12 +324,12 @@ CERTIFICATE_GRADES = {
 
 class DisabilityCertificate(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
-    kind = models.CharField("種類", max_length=20, choices=CertificateKind.choices)
-    grade = models.CharField("等級・程度", max_length=10)
-    issuing_prefecture = models.CharField("交付した都道府県・市", max_length=10, blank=True)
-    number = models.CharField("手帳番号", max_length=30, blank=True)
-    issued_on = models.DateField("交付日", null=True, blank=True)
-    renewal_due = models.DateField("次回更新・再判定", null=True, blank=True)
+    kind = CleanCharField("種類", max_length=20, choices=CertificateKind.choices)
+    grade = CleanCharField("等級・程度", max_length=10)
+    issuing_prefecture = CleanCharField("交付した都道府県・市", max_length=10, blank=True)
+    number = CleanCharField("手帳番号", max_length=30, blank=True)
+    issued_on = dates.DateField("交付日", null=True, blank=True)
+    renewal_due = dates.DateField("次回更新・再判定", null=True, blank=True, rule=dates.DUE)
 
     history = HistoricalRecords()
 
@@ -283,16 +401,22 @@ class ExternalContactRole(models.TextChoices):
     OTHER = "other", "その他"
 
 
+# Officers of the justice agencies and defence lawyers: their presence on the face sheet (and a 検第… reference)
+# tells of justice involvement, so they are justice information, hidden from staff who may not see it (clerks).
+JUSTICE_CONTACT_ROLES = frozenset({ExternalContactRole.PROBATION_OFFICER, ExternalContactRole.PROSECUTOR_CLERK,
+                                   ExternalContactRole.LAWYER})
+
+
 class ExternalContact(TimeStampedModel):
     """An officer or worker of another agency involved with this person, with that agency's reference."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="external_contacts")
-    role = models.CharField("立場", max_length=30, choices=ExternalContactRole.choices)
-    name = models.CharField("氏名", max_length=100)
-    agency = models.CharField("所属機関", max_length=100)
-    phone = models.CharField("電話番号", max_length=20, blank=True)
-    agency_reference = models.CharField("先方の整理番号", max_length=50, blank=True)
-    notes = models.CharField("備考", max_length=200, blank=True)
+    role = CleanCharField("立場", max_length=30, choices=ExternalContactRole.choices)
+    name = CleanCharField("氏名", max_length=100)
+    agency = CleanCharField("所属機関", max_length=100)
+    phone = CleanCharField("電話番号", max_length=20, blank=True)
+    agency_reference = CleanCharField("先方の整理番号", max_length=50, blank=True)
+    notes = CleanCharField("備考", max_length=200, blank=True)
     active = models.BooleanField("現在も関与", default=True)
 
     history = HistoricalRecords()
@@ -303,3 +427,83 @@ class ExternalContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}（{self.agency}）"
+
+    @property
+    def is_justice(self) -> bool:
+        return self.role in JUSTICE_CONTACT_ROLES  # not a staff role
+
+
+# --- search keys -------------------------------------------------------------------------------------
+
+
+class SearchKeyKind(models.TextChoices):
+    """Which text of the person a key was made from; its label is the reason shown beside a search result."""
+
+    NAME = "name", "氏名"
+    FAMILY = "family", "氏"
+    GIVEN = "given", "名"
+    READING = "reading", "フリガナ"
+    FAMILY_READING = "family_reading", "氏のフリガナ"
+    GIVEN_READING = "given_reading", "名のフリガナ"
+    ALIAS = "alias", "通称・旧姓・別名"
+    PHONE = "phone", "電話番号"
+    LOOSE = "loose", "似た表記・読み"
+
+
+class PersonSearchKey(models.Model):
+    """One normalized key of a person (yorisoi.common.names), rewritten by the people services on every save of
+    the face sheet. Exact and prefix look-ups of a key use the B-tree index (center, key); the pattern operator
+    class lets PostgreSQL serve LIKE 'prefix%' under any collation (SQLite reads it as a range, see selectors)."""
+
+    center = models.ForeignKey("accounts.Center", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    kind = CleanCharField(max_length=16, choices=SearchKeyKind.choices)
+    key = CleanCharField(max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "対象者の検索キー"
+        indexes = [models.Index(fields=["center", "key"], name="people_searchkey_prefix",
+                                opclasses=["int8_ops", "varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}"
+
+
+class DistinctPersonStatement(TimeStampedModel):
+    """A worker's statement, at registration, that a proposed duplicate candidate is a different person. Kept on
+    the new person so that the decision and who made it can be reviewed (and it is audited)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="distinct_statements")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name="候補だった対象者")
+    score = models.PositiveSmallIntegerField("一致度", default=0)
+    agreeing = CleanCharField("一致した項目", max_length=200, blank=True)
+    stated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="確認した職員")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "別人であることの確認"
+        constraints = [models.UniqueConstraint(fields=["person", "other"], name="people_distinct_once")]
+
+    def __str__(self) -> str:
+        return f"別人の確認（{self.other_id}）"
+
+
+class PersonMerge(CenterOwnedModel):
+    """Two records of one person made one by a director: what each was before, what moved, who did it and why."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in", verbose_name="残した記録")
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out",
+                                 verbose_name="統合した記録")
+    survivor_before = models.JSONField("残した記録の統合前の基本情報", default=dict)
+    absorbed_before = models.JSONField("統合した記録の統合前の基本情報", default=dict)
+    moved_records = models.JSONField("移した記録の件数", default=dict)
+    reason = CleanTextField("統合の理由")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="統合した職員")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "対象者の統合"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"統合 {self.absorbed_id}→{self.survivor_id}"

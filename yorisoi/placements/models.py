@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from yorisoi.common import dates
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
+from yorisoi.common.text import CleanCharField, CleanTextField
 
 # --- placements (居所) ---------------------------------------------------------------------------------
 
@@ -78,19 +80,19 @@ class Placement(CenterOwnedModel, VersionedModel):
                                verbose_name="対象者")
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="placements", verbose_name="施設・居所（関係機関）")
-    facility_name = models.CharField("施設・居所の名称（関係機関にないとき）", max_length=200, blank=True)
-    kind = models.CharField("居所の種類", max_length=30, choices=PlacementKind.choices)
-    funding = models.CharField("費用の根拠", max_length=30, choices=Funding.choices)
-    term = models.CharField("一時・継続", max_length=10, choices=Term.choices, default=Term.TEMPORARY)
-    entered_on = models.DateField("入所日・入居日")
-    planned_exit_on = models.DateField("退所予定日", null=True, blank=True)
-    exited_on = models.DateField("退所日", null=True, blank=True)
-    exit_reason = models.CharField("退所の理由", max_length=20, choices=ExitReason.choices, blank=True)
-    exit_notes = models.TextField("退所の経緯", blank=True)
-    notes = models.TextField("メモ", blank=True)
+    facility_name = CleanCharField("施設・居所の名称（関係機関にないとき）", max_length=200, blank=True)
+    kind = CleanCharField("居所の種類", max_length=30, choices=PlacementKind.choices)
+    funding = CleanCharField("費用の根拠", max_length=30, choices=Funding.choices)
+    term = CleanCharField("一時・継続", max_length=10, choices=Term.choices, default=Term.TEMPORARY)
+    entered_on = dates.DateField("入所日・入居日")
+    planned_exit_on = dates.DateField("退所予定日", null=True, blank=True, rule=dates.DUE)
+    exited_on = dates.DateField("退所日", null=True, blank=True)
+    exit_reason = CleanCharField("退所の理由", max_length=20, choices=ExitReason.choices, blank=True)
+    exit_notes = CleanTextField("退所の経緯", blank=True)
+    notes = CleanTextField("メモ", blank=True)
     # When yorisoi last learned of a change in who lives there (entry, exit, move): a vacancy reported by
     # phone after this moment is newer information than the computed figure (see vacancy.py).
-    occupancy_changed_at = models.DateTimeField("入退所の記録日時")
+    occupancy_changed_at = dates.DateTimeField("入退所の記録日時")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -181,6 +183,15 @@ class RefusalReason(models.TextChoices):
 JUSTICE_REFUSAL_REASONS = {RefusalReason.OFFENCE}
 
 
+class Sharing(models.TextChoices):
+    """Whether an inquiry or a つなぎ passed the person's data: every one that did has a 第三者提供記録
+    (disclosure app); one that did not says so explicitly."""
+
+    UNRECORDED = "", "未記録"
+    RECORDED = "recorded", "第三者提供記録あり"
+    NONE = "none", "提供なし（口頭・匿名での照会）"
+
+
 class PlacementInquiry(CenterOwnedModel, VersionedModel):
     """A call (or visit, fax…) to a facility asking whether it can take the person. Every one is kept."""
 
@@ -188,18 +199,19 @@ class PlacementInquiry(CenterOwnedModel, VersionedModel):
                              verbose_name="支援ケース")
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="placement_inquiries", verbose_name="照会先（関係機関）")
-    facility_name = models.CharField("照会先の名称（関係機関にないとき）", max_length=200, blank=True)
-    inquired_at = models.DateTimeField("照会日時")
+    facility_name = CleanCharField("照会先の名称（関係機関にないとき）", max_length=200, blank=True)
+    inquired_at = dates.DateTimeField("照会日時")
     answered_by_contact = models.ForeignKey("partners.OrganizationContact", null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+",
                                             verbose_name="回答者（担当者）")
-    answered_by = models.CharField("回答者（名簿にないとき）", max_length=100, blank=True)
-    result = models.CharField("結果", max_length=20, choices=InquiryResult.choices)
-    refusal_reason = models.CharField("断られた理由", max_length=20, choices=RefusalReason.choices, blank=True)
-    refusal_detail = models.TextField("断られた理由の詳細", blank=True)
-    notes = models.TextField("メモ", blank=True)
+    answered_by = CleanCharField("回答者（名簿にないとき）", max_length=100, blank=True)
+    result = CleanCharField("結果", max_length=20, choices=InquiryResult.choices)
+    refusal_reason = CleanCharField("断られた理由", max_length=20, choices=RefusalReason.choices, blank=True)
+    refusal_detail = CleanTextField("断られた理由の詳細", blank=True)
+    notes = CleanTextField("メモ", blank=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name="照会した職員")
+    sharing = CleanCharField("個人情報の提供", max_length=10, choices=Sharing.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -269,17 +281,18 @@ class ServiceConnection(CenterOwnedModel, VersionedModel):
                              verbose_name="支援ケース")
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="service_connections", verbose_name="つなぎ先（関係機関）")
-    organization_name = models.CharField("つなぎ先の名称（関係機関にないとき）", max_length=200, blank=True)
-    service_kind = models.CharField("サービスの種類", max_length=30, choices=ServiceKind.choices)
-    requested_on = models.DateField("依頼日")
-    status = models.CharField("状況", max_length=20, choices=ConnectionStatus.choices,
+    organization_name = CleanCharField("つなぎ先の名称（関係機関にないとき）", max_length=200, blank=True)
+    service_kind = CleanCharField("サービスの種類", max_length=30, choices=ServiceKind.choices)
+    requested_on = dates.DateField("依頼日")
+    status = CleanCharField("状況", max_length=20, choices=ConnectionStatus.choices,
                               default=ConnectionStatus.REQUESTED)
-    started_on = models.DateField("利用開始日", null=True, blank=True)
-    failed_on = models.DateField("不成立の日", null=True, blank=True)
-    ended_on = models.DateField("利用終了日", null=True, blank=True)
-    outcome = models.TextField("経過・結果", blank=True)
+    started_on = dates.DateField("利用開始日", null=True, blank=True)
+    failed_on = dates.DateField("不成立の日", null=True, blank=True)
+    ended_on = dates.DateField("利用終了日", null=True, blank=True)
+    outcome = CleanTextField("経過・結果", blank=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name="担当職員")
+    sharing = CleanCharField("個人情報の提供", max_length=10, choices=Sharing.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -328,11 +341,11 @@ class ConnectionStatusChange(models.Model):
     """Every move of a service connection between statuses: who, when, on what date, why."""
 
     connection = models.ForeignKey(ServiceConnection, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField("変更前", max_length=20, choices=ConnectionStatus.choices, blank=True)
-    to_status = models.CharField("変更後", max_length=20, choices=ConnectionStatus.choices)
-    on = models.DateField("日付")
-    note = models.CharField("補足", max_length=300, blank=True)
-    changed_at = models.DateTimeField("記録日時")
+    from_status = CleanCharField("変更前", max_length=20, choices=ConnectionStatus.choices, blank=True)
+    to_status = CleanCharField("変更後", max_length=20, choices=ConnectionStatus.choices)
+    on = dates.DateField("日付")
+    note = CleanCharField("補足", max_length=300, blank=True)
+    changed_at = dates.DateTimeField("記録日時")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="記録者")
 
@@ -344,16 +357,22 @@ class ConnectionStatusChange(models.Model):
 # --- vacancies (空き状況) ------------------------------------------------------------------------------
 
 
+class ReportMethod(models.TextChoices):
+    PHONE = "phone", "電話"
+    WRITTEN = "written", "書面（FAX・メール・文書）"
+
+
 class VacancyReport(CenterOwnedModel):
-    """The number of free places a facility gave on the phone, with when and who. Reports are never edited:
-    a new call is a new report, so the list is the facility's vacancy history."""
+    """The number of free places a facility gave on the phone or in writing, with when and who. Reports are
+    never edited: a new call is a new report, so the list is the facility's vacancy history."""
 
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT,
                                      related_name="vacancy_reports", verbose_name="施設")
     vacancies = models.PositiveSmallIntegerField("空き（人数）")
-    reported_at = models.DateTimeField("確認日時")
-    answered_by = models.CharField("先方の回答者", max_length=100, blank=True)
-    note = models.CharField("メモ", max_length=300, blank=True)
+    method = CleanCharField("確認の方法", max_length=10, choices=ReportMethod.choices, default=ReportMethod.PHONE)
+    reported_at = dates.DateTimeField("確認日時")
+    answered_by = CleanCharField("先方の回答者", max_length=100, blank=True)
+    note = CleanCharField("メモ", max_length=300, blank=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                               verbose_name="確認した職員")
 
@@ -364,3 +383,8 @@ class VacancyReport(CenterOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.vacancies}"
+
+    @property
+    def method_label(self) -> str:
+        """「電話確認」 / 「書面確認」: how the figure was confirmed, in a few characters."""
+        return "書面確認" if self.method == ReportMethod.WRITTEN else "電話確認"

@@ -52,7 +52,7 @@ def center_inquiries(user) -> QuerySet:
     """Every inquiry of the user's center, for counts that name no person (refusal summary)."""
     if not user.is_authenticated or user.center_id is None:
         return PlacementInquiry.objects.none()
-    return PlacementInquiry.objects.filter(center_id=user.center_id, case__deleted_at__isnull=True)
+    return policy.of_center(PlacementInquiry, user).filter(case__deleted_at__isnull=True)
 
 
 # --- a case ---------------------------------------------------------------------------------------------
@@ -133,8 +133,8 @@ def residents(*, user, organization: Organization, today: dt.date | None = None,
     """Who lives at the organization now (no exit date), by entry date; the last few who left."""
     today = today or timezone.localdate()
     visible = policy.cases_for(user).filter(pk=OuterRef("case_id"))
-    rows = list(Placement.objects.filter(center_id=user.center_id, organization=organization,
-                                         exited_on__isnull=True, case__deleted_at__isnull=True)
+    rows = list(policy.of_center(Placement, user).filter(organization=organization, exited_on__isnull=True,
+                                                         case__deleted_at__isnull=True)
                 .annotate(visible=Exists(visible)).select_related("person", "case")
                 .order_by("entered_on", "id"))
     shown = [p for p in rows if p.visible]
@@ -146,7 +146,7 @@ def residents(*, user, organization: Organization, today: dt.date | None = None,
 
 
 def vacancy_reports(*, user, organization: Organization, limit: int = 10) -> list[VacancyReport]:
-    return list(VacancyReport.objects.filter(center_id=user.center_id, organization=organization)
+    return list(policy.of_center(VacancyReport, user).filter(organization=organization)
                 .select_related("staff").order_by("-reported_at", "-id")[:limit])
 
 

@@ -39,7 +39,9 @@ from .models import (
     InquiryResult,
     Placement,
     PlacementInquiry,
+    ReportMethod,
     ServiceConnection,
+    Sharing,
     VacancyReport,
 )
 
@@ -317,6 +319,31 @@ def update_inquiry(*, actor: Staff, inquiry: PlacementInquiry, expected_version:
     return current
 
 
+# --- sharing (第三者提供記録) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_sharing(*, actor: Staff, subject: PlacementInquiry | ServiceConnection, sharing: str,
+                   request=None) -> PlacementInquiry | ServiceConnection:
+    """Say whether an inquiry or a つなぎ passed the person's data: RECORDED (the disclosure app calls this when
+    it writes the 第三者提供記録 for it) or NONE (「提供なし（口頭・匿名での照会）」, stated by the worker)."""
+    _check_case(actor, subject.case)
+    if sharing not in (Sharing.RECORDED, Sharing.NONE):
+        raise ValidationError({"sharing": "個人情報の提供の有無を選んでください。"})
+    current = type(subject).objects.select_for_update().get(pk=subject.pk)
+    if current.sharing == Sharing.RECORDED and sharing == Sharing.NONE:
+        raise ValidationError("この照会・つなぎには第三者提供記録があります。「提供なし」にはできません。")
+    current.sharing = sharing
+    current.version += 1
+    current.updated_by = actor
+    current.full_clean()
+    current._history_user = actor
+    current.save()
+    section = "placement_inquiry" if isinstance(current, PlacementInquiry) else "service_connection"
+    _log(request, actor, AccessAction.UPDATE, current, current.case.person_id, section, f"sharing={sharing}")
+    return current
+
+
 # --- service connections ----------------------------------------------------------------------------------
 
 
@@ -411,15 +438,16 @@ def change_connection_status(*, actor: Staff, connection: ServiceConnection, to_
 @transaction.atomic
 def report_vacancy(*, actor: Staff, organization: Organization, vacancies: int,
                    reported_at: dt.datetime | None = None, answered_by: str = "", note: str = "",
-                   request=None) -> VacancyReport:
-    """Record the free places a facility gave on the phone (directory data: no person involved)."""
+                   method: str = ReportMethod.PHONE, request=None) -> VacancyReport:
+    """Record the free places a facility gave on the phone or in writing (directory data: no person involved)."""
     _require(partner_selectors.directory_access(actor).can_edit_directory)
     _check_organization(actor, organization)
     reported_at = reported_at or timezone.now()
     if reported_at > timezone.now() + dt.timedelta(minutes=10):
         raise ValidationError({"reported_at": "確認日時に未来の日時は入力できません。"})
     report = VacancyReport(center_id=actor.center_id, organization=organization, vacancies=vacancies,
-                           reported_at=reported_at, answered_by=answered_by.strip(), note=note.strip(), staff=actor)
+                           method=method or ReportMethod.PHONE, reported_at=reported_at,
+                           answered_by=answered_by.strip(), note=note.strip(), staff=actor)
     report.full_clean()
     report.save()
     log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=report, section="vacancy",

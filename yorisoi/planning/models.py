@@ -9,9 +9,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from yorisoi.cases.models import ClosureOutcome
+from yorisoi.common import dates
 from yorisoi.common.crypto import EncryptedTextField
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
+from yorisoi.common.text import CleanCharField
+from yorisoi.people.models import DecisionSupport
+from yorisoi.workflow.choices import Handling, ItemKind
 
 # --- assessments -------------------------------------------------------------------------------------
 
@@ -28,9 +32,9 @@ class AssessmentDomain(models.Model):
     """An area of an assessment (健康・服薬, 住まい…). Rows, not code: a new domain is a new row."""
 
     code = models.SlugField("コード", max_length=40, unique=True)
-    label = models.CharField("領域", max_length=40)
-    sensitivity = models.CharField("取扱い", max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
-    prompt = models.CharField("記入の手がかり", max_length=200, blank=True)
+    label = CleanCharField("領域", max_length=40)
+    sensitivity = CleanCharField("取扱い", max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
+    prompt = CleanCharField("記入の手がかり", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("表示順", default=100)
     active = models.BooleanField("使用中", default=True)
 
@@ -57,8 +61,8 @@ class NeedLevel(models.TextChoices):
 class Assessment(CenterOwnedModel, VersionedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assessments",
                              verbose_name="支援ケース")
-    kind = models.CharField("種類", max_length=10, choices=AssessmentKind.choices)
-    assessed_on = models.DateField("実施日")
+    kind = CleanCharField("種類", max_length=10, choices=AssessmentKind.choices)
+    assessed_on = dates.DateField("実施日")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name="実施者")
     summary = EncryptedTextField("総合的な見立て", blank=True)
@@ -73,7 +77,7 @@ class Assessment(CenterOwnedModel, VersionedModel):
         indexes = [models.Index(fields=["case", "-assessed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {format_era(self.assessed_on)}"
+        return f"{self.get_kind_display()} {format_checked(self.assessed_on)}"
 
 
 class AssessmentDomainEntry(TimeStampedModel):
@@ -84,7 +88,7 @@ class AssessmentDomainEntry(TimeStampedModel):
     domain = models.ForeignKey(AssessmentDomain, on_delete=models.PROTECT, related_name="+", verbose_name="領域")
     findings = EncryptedTextField("所見（本人の状況）", blank=True)
     needs = EncryptedTextField("支援の必要", blank=True)
-    level = models.CharField("支援の必要度", max_length=10, choices=NeedLevel.choices, blank=True)
+    level = CleanCharField("支援の必要度", max_length=10, choices=NeedLevel.choices, blank=True)
     written_at_version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
@@ -119,14 +123,14 @@ EDITABLE_STATUSES = (ApprovalStatus.DRAFT, ApprovalStatus.RETURNED)
 class Approvable(models.Model):
     """What a plan version and a closure request share: who submitted, who decided, and when."""
 
-    status = models.CharField("決裁の状態", max_length=10, choices=ApprovalStatus.choices,
+    status = CleanCharField("決裁の状態", max_length=10, choices=ApprovalStatus.choices,
                               default=ApprovalStatus.DRAFT)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name="申請者")
-    submitted_at = models.DateTimeField("申請日時", null=True, blank=True)
+    submitted_at = dates.DateTimeField("申請日時", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="決裁者")
-    decided_at = models.DateTimeField("決裁日時", null=True, blank=True)
+    decided_at = dates.DateTimeField("決裁日時", null=True, blank=True)
     decision_comment = EncryptedTextField("決裁者のコメント", blank=True)
 
     class Meta:
@@ -148,7 +152,7 @@ class ApproverDelegation(CenterOwnedModel):
                                  related_name="approver_delegation", verbose_name="決裁代行者")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="指定した管理者")
-    note = models.CharField("備考", max_length=100, blank=True)
+    note = CleanCharField("備考", max_length=100, blank=True)
 
     history = HistoricalRecords()
 
@@ -168,7 +172,7 @@ class AgreementMethod(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class SupportPlan(CenterOwnedModel, VersionedModel, Approvable):
+class SupportPlan(CenterOwnedModel, VersionedModel, Approvable, DecisionSupport):
     """One version (版) of a case's support plan. A revision is a new row; earlier rows stay as they were.
 
     `revision` is the plan's number (第1版, 第2版…); `version` is the optimistic-lock counter of this row.
@@ -178,14 +182,14 @@ class SupportPlan(CenterOwnedModel, VersionedModel, Approvable):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="support_plans",
                              verbose_name="支援ケース")
     revision = models.PositiveSmallIntegerField("版")
-    plan_date = models.DateField("作成日")
-    review_date = models.DateField("見直し予定日", null=True, blank=True)
+    plan_date = dates.DateField("作成日")
+    review_date = dates.DateField("見直し予定日", null=True, blank=True, rule=dates.DUE)
     person_goals = EncryptedTextField("本人の目標（本人の言葉で）", blank=True)
     staff_goals = EncryptedTextField("支援者の目標・支援方針", blank=True)
     person_wishes = EncryptedTextField("本人の意向", blank=True)
     revision_reason = EncryptedTextField("改訂の理由", blank=True)
-    agreement_date = models.DateField("本人の同意日", null=True, blank=True)
-    agreement_method = models.CharField("同意の方法", max_length=10, choices=AgreementMethod.choices, blank=True)
+    agreement_date = dates.DateField("本人の同意日", null=True, blank=True)
+    agreement_method = CleanCharField("同意の方法", max_length=10, choices=AgreementMethod.choices, blank=True)
     agreement_note = EncryptedTextField("同意についての記録", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="作成者")
@@ -206,6 +210,10 @@ class SupportPlan(CenterOwnedModel, VersionedModel, Approvable):
 
     def __str__(self) -> str:
         return f"支援計画 第{self.revision}版"
+
+    def clean(self) -> None:
+        super().clean()
+        self.clean_decision_support()
 
 
 class ActionStatus(models.TextChoices):
@@ -228,8 +236,8 @@ class PlanAction(TimeStampedModel, VersionedModel):
     owner_organization = models.ForeignKey("partners.Organization", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="plan_actions",
                                            verbose_name="担当（関係機関）")
-    due_date = models.DateField("期限", null=True, blank=True)
-    status = models.CharField("状況", max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    due_date = dates.DateField("期限", null=True, blank=True, rule=dates.DUE)
+    status = CleanCharField("状況", max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     written_at_plan_version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
@@ -281,8 +289,8 @@ class ClosureRequest(CenterOwnedModel, VersionedModel, Approvable):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closure_requests",
                              verbose_name="支援ケース")
-    outcome = models.CharField("終結理由", max_length=20, choices=ClosureOutcome.choices)
-    residence = models.CharField("終結時の居所", max_length=20, choices=ResidenceAtClosure.choices)
+    outcome = CleanCharField("終結理由", max_length=20, choices=ClosureOutcome.choices)
+    residence = CleanCharField("終結時の居所", max_length=20, choices=ResidenceAtClosure.choices)
     summary = EncryptedTextField("終結時のまとめ")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="作成者")
@@ -302,11 +310,42 @@ class ClosureRequest(CenterOwnedModel, VersionedModel, Approvable):
         return f"終結の決裁 {self.pk}"
 
 
+class ClosureItem(models.Model):
+    """How one item still open at the request is handled at closure (the closure checklist, workflow.closure):
+    cancelled with a reason when the request is approved, or carried over (終結後も継続). The label keeps what
+    the item was, so the decision screen reads the same after the item changed."""
+
+    request = models.ForeignKey(ClosureRequest, on_delete=models.CASCADE, related_name="items")
+    kind = CleanCharField("種類", max_length=20, choices=ItemKind.choices)
+    object_id = models.PositiveIntegerField("項目")
+    label = CleanCharField("項目の名前", max_length=250)
+    state = CleanCharField("申請時の状況", max_length=100, blank=True)
+    handling = CleanCharField("終結時の扱い", max_length=20, choices=Handling.choices)
+    reason = CleanCharField("理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "終結時の未完了項目の扱い"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "object_id"], name="planning_closure_item_once"),
+            models.CheckConstraint(condition=~models.Q(handling="cancel") | ~models.Q(reason=""),
+                                   name="planning_closure_item_cancel_has_reason",
+                                   violation_error_message="中止するときは理由を入力してください。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.object_id)
+
+
 class ClosureService(models.Model):
     """A service in use at closure (several per request), as rows so that reports can count them."""
 
     request = models.ForeignKey(ClosureRequest, on_delete=models.CASCADE, related_name="services")
-    service = models.CharField("利用中のサービス", max_length=20, choices=ServiceAtClosure.choices)
+    service = CleanCharField("利用中のサービス", max_length=20, choices=ServiceAtClosure.choices)
 
     class Meta:
         verbose_name = verbose_name_plural = "終結時に利用中のサービス"
@@ -332,10 +371,10 @@ class ApprovalEvent(models.Model):
     plan = models.ForeignKey(SupportPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     closure = models.ForeignKey(ClosureRequest, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="events")
-    action = models.CharField("内容", max_length=10, choices=ApprovalAction.choices)
+    action = CleanCharField("内容", max_length=10, choices=ApprovalAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                               verbose_name="職員")
-    at = models.DateTimeField("日時")
+    at = dates.DateTimeField("日時")
     comment = EncryptedTextField("コメント", blank=True)
 
     class Meta:

@@ -204,3 +204,25 @@ def pending_count(*, user) -> int:
             .exclude(submitted_by=user).count()
             + ClosureRequest.objects.filter(case__in=cases, status=ApprovalStatus.PENDING)
             .exclude(submitted_by=user).count())
+
+
+def _children_at(history, *, parent_filter: dict, version_field: str, version: int) -> dict:
+    """A parent's child rows as they were at the parent's `version`, by id (their history rows): each child
+    row records the parent version at which it was last written, also on its removal."""
+    rows = history.filter(**parent_filter, **{f"{version_field}__lte": version}).order_by("id", "-history_id")
+    latest: dict = {}
+    for row in rows:
+        latest.setdefault(row.id, row)
+    return {pk: row for pk, row in latest.items() if row.history_type != "-"}
+
+
+def entries_at(*, assessment_id: int, version: int) -> list:
+    """An assessment's domain rows as they were at its `version` (to merge a form after a refused save)."""
+    return list(_children_at(AssessmentDomainEntry.history, parent_filter={"assessment_id": assessment_id},
+                             version_field="written_at_version", version=version).values())
+
+
+def actions_at(*, plan_id: int, version: int) -> dict:
+    """A plan's actions as they were at its `version`, by id (to merge a form after a refused save)."""
+    return _children_at(PlanAction.history, parent_filter={"plan_id": plan_id},
+                        version_field="written_at_plan_version", version=version)

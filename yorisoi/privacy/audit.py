@@ -15,14 +15,16 @@ import hashlib
 import hmac
 import ipaddress
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AccessAction, AccessLog, AccessLogHead
+from yorisoi.common.text import clean_text
+
+from .models import AccessAction, AccessLog, AccessLogHead, AccessLogPerson
 
 GENESIS = "0" * 64
 LEGACY = "legacy"
@@ -33,6 +35,14 @@ _PROBLEMS_SHOWN = 20  # per chain; a broken chain usually shows one or two
 
 def _key() -> bytes:
     return (getattr(settings, "YORISOI_AUDIT_KEY", "") or settings.SECRET_KEY).encode()
+
+
+def listed_ids(row: AccessLog) -> list[int]:
+    """The persons a list row names (「一覧で表示」), sorted: as written, or as stored when the row was read back."""
+    if "_listed_ids" not in row.__dict__:
+        stored = AccessLogPerson.objects.filter(log_id=row.pk) if row.pk else AccessLogPerson.objects.none()
+        row._listed_ids = sorted(stored.values_list("person_id_value", flat=True))
+    return row._listed_ids
 
 
 def _payload(row: AccessLog) -> bytes:
@@ -50,6 +60,9 @@ def _payload(row: AccessLog) -> bytes:
         "ip": row.ip_address,
         "prev": row.prev_hash,
     }
+    listed = listed_ids(row)
+    if listed:  # absent from rows without a list, so the rows written before it existed keep their hash
+        fields["listed"] = listed
     return json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
 
 
@@ -164,11 +177,14 @@ def _is_ip(text: str) -> bool:
 
 
 def log_access(*, request=None, actor=None, action: str, obj=None, person_id: int | None = None,
-               section: str = "", detail: str = "", username: str = "", center_id: int | None = None) -> AccessLog:
+               section: str = "", detail: str = "", username: str = "", center_id: int | None = None,
+               listed: Iterable[int] = ()) -> AccessLog:
     """Append one row to the chain of its center. Runs in its own savepoint so the chain is extended exactly once
     per call; only that center's chain is locked.
 
-    `center_id` is for rows written without a user (commands): the center whose log shows the row.
+    `center_id` is for rows written without a user (commands): the center whose log shows the row. `listed` names
+    the persons a page showed when it showed several (「一覧で表示」): stored beside the row in one INSERT, and
+    sealed with it.
     """
     actor = actor if actor is not None else getattr(request, "user", None)
     if actor is not None and not actor.is_authenticated:
@@ -181,19 +197,25 @@ def log_access(*, request=None, actor=None, action: str, obj=None, person_id: in
         row = AccessLog(
             at=timezone.now(),
             staff=actor,
-            username=username or (actor.get_username() if actor else ""),
+            # Cleaned here, before the hash: what is stored is what was hashed (a search text or a user name
+            # typed at log-in may carry control characters).
+            username=clean_text(username)[:150] or (actor.get_username() if actor else ""),
             center_id_value=center,
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=obj.pk if obj is not None else None,
             person_id_value=person_id,
-            section=section,
-            detail=detail[:500],
+            section=clean_text(section),
+            detail=clean_text(detail)[:500],
             ip_address=client_ip(request),
             prev_hash=head.last_hash or GENESIS,
         )
+        row._listed_ids = sorted({int(pk) for pk in listed})
         row.row_hash = compute_hash(row)
         row.save(force_insert=True)
+        if row._listed_ids:
+            AccessLogPerson.objects.bulk_create(
+                [AccessLogPerson(log=row, person_id_value=pk) for pk in row._listed_ids])
         _advance_head(head, row)
     return row
 
@@ -316,10 +338,17 @@ def _reseal(chain: str, *, note: str) -> AccessLogHead:
 
 
 def _iterate(batch_size: int) -> Iterator[AccessLog]:
+    """The whole log in id order, each row with the persons it lists (one more query per batch)."""
     last_id = 0
     while True:
         batch = list(AccessLog.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
             return
+        listed: dict[int, list[int]] = {}
+        for log_id, person_id in (AccessLogPerson.objects.filter(log_id__gt=last_id, log_id__lte=batch[-1].id)
+                                  .order_by("log_id", "person_id_value").values_list("log_id", "person_id_value")):
+            listed.setdefault(log_id, []).append(person_id)
+        for row in batch:
+            row._listed_ids = listed.get(row.id, [])
         yield from batch
         last_id = batch[-1].id

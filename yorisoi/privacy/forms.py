@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from yorisoi.common.forms import EraDateField, EraDateInput, apply_japanese_required_messages
+from yorisoi.common.forms import EraDateField, EraDateInput, QueryTextField, apply_japanese_required_messages
+from yorisoi.common.text import CleanFormCharField
+from yorisoi.privacy import policy
 
 from .models import AccessAction
 
@@ -11,7 +13,7 @@ class AuditFilterForm(forms.Form):
 
     staff = forms.ModelChoiceField(label="職員", queryset=get_user_model().objects.none(), required=False,
                                    empty_label="すべて")
-    person = forms.CharField(label="対象者", max_length=100, required=False,
+    person = QueryTextField(label="対象者",
                              widget=forms.TextInput(attrs={"placeholder": "ID、氏名またはフリガナ"}))
     date_from = EraDateField(label="期間（から）", required=False,
                              widget=EraDateInput(attrs={"placeholder": "例：令和8年4月1日、2026-04-01"}))
@@ -22,7 +24,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Former staff stay in the list: their old accesses must remain searchable.
-        self.fields["staff"].queryset = get_user_model().objects.filter(center_id=user.center_id).order_by("role", "id")
+        self.fields["staff"].queryset = policy.of_center(get_user_model().objects, user).order_by("role", "id")
         self.fields["staff"].error_messages["invalid_choice"] = "職員の選択肢から選んでください。"
         apply_japanese_required_messages(self)
 
@@ -35,7 +37,7 @@ class AuditFilterForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=400)
+    reason = CleanFormCharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=400)
 
     def __init__(self, *args, required: bool = True, label: str = "理由", help_text: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,17 +12,30 @@ from functools import cache
 
 from django.apps import apps
 
+from .policy.view_rules import RULES
+
 # AccessLog.section: which part of the application the access was about.
 SECTION_LABELS = {
     "face_sheet": "フェイスシート", "case": "支援ケース", "activity": "支援経過記録", "history": "変更履歴",
     "justice": "司法", "health": "健康", "case_open": "ケースの登録", "flag": "注意事項",
-    "family_contacts": "家族・緊急連絡先", "phase": "段階の変更", "reopen": "ケースの再開",
-    "person_list": "対象者の検索", "case_list": "ケースの一覧", "audit": "アクセスログ",
+    "family_contacts": "家族・緊急連絡先", "phase": "段階の変更", "reopen": "ケースの再開", "pause": "休止・再連絡",
+    "person_list": "対象者の一覧・検索", "case_list": "ケースの一覧", "audit": "アクセスログ",
+    "header_search": "ヘッダーの検索", "distinct_person": "同名・類似の別人であることの確認",
+    "person_merge": "対象者の記録の統合", "person_merge_confirm": "対象者の統合の確認",
+    "person_merge_history": "対象者の統合の履歴", "person_merge_choose": "統合する記録の選択",
+    "home": "ホーム", "inbox": "やること", "calendar": "カレンダー", "procedures_due": "手続きの期限一覧",
+    "approvals": "決裁の一覧",
     "audit_export": "アクセスログの出力", "access_history": "この記録を見た人", "break_glass": "緊急閲覧",
     "break_glass_required": "緊急閲覧の確認画面", "break_glass_list": "緊急閲覧の一覧",
     "deleted_list": "削除済みの一覧", "soft_delete": "削除・復元", "restore": "復元", "retention": "保存期間",
     "other_center": "他センターの記録", "login": "ログイン", "export": "エクスポート申請",
+    "reports_drill": "成果の集計の内訳", "outcome_report": "成果報告書の出力",
+    "reoffences": "再犯の把握",
     "center_settings": "センターの設定", "password": "パスワード", "nightly": "定期処理",
+    # center operations (センター運営)
+    "office": "センター運営（車両・端末・紙ファイル・施錠点検）", "office_staffing": "センター概要・職員体制",
+    "office_trips": "運行表", "office_files": "紙のケースファイル", "office_incident": "インシデント",
+    "office_training": "研修・研修計画",
     "certificates": "障害者手帳", "external_contacts": "関係機関の担当者",
     # consent and disclosure
     "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",
@@ -44,21 +57,36 @@ SECTION_LABELS = {
     "calendar_feed": "カレンダー配信", "calendar_feed_settings": "カレンダー配信の設定",
     "transfer": "広域調整（送付）", "transfer_incoming": "広域調整（受入）", "transfer_document": "広域調整の書類",
     "transfer_target": "広域調整の相手センター",
+    # meetings
+    "meeting": "会議", "meeting_minutes": "議事録", "meeting_attachment": "議事録の添付資料",
+    "meeting_action": "会議で決めた対応", "concern": "悩み・課題",
+    "review_board": "ケース検討のボード", "morning_board": "朝のボード", "absence": "不在の予定",
+    "case_summary": "会議資料（ケースの概要）", "case_study": "事例検討の資料",
+    # the import wizard
+    "imports.batch": "データの取り込み", "imports.preview": "取り込みの確認画面",
+    # the REST API
+    "api_token": "APIトークン", "api_persons": "API：対象者の一覧", "api_person": "API：対象者",
+    "api_cases": "API：ケースの一覧", "api_case": "API：支援ケース", "api_activities": "API：支援経過記録の一覧",
+    "api_follow_ups": "API：フォローアップの一覧", "api_follow_up": "API：フォローアップ",
+    "api_meetings": "API：会議", "api_statistics": "API：件数の集計",
 }
 
 # Keys of `key=value` tokens in AccessLog.detail.
 DETAIL_KEYS = {
     "approval": "決裁", "revision": "版", "from": "元の版", "template": "テンプレート", "added": "追加",
     "scheduled": "予定の作成", "organization": "機関ID", "activity": "支援経過記録ID", "staff": "職員ID",
-    "residents": "表示した入所者", "reopen_of": "元のケースID", "recomputed": "再計算", "extended_to": "延長後の終了日",
+    "residents": "表示した入所者", "listed": "一覧で表示した人数",
+    "reopen_of": "元のケースID", "recomputed": "再計算", "extended_to": "延長後の終了日",
     "events": "件数", "names": "氏名の表示", "rows": "行数", "copied_from": "複製元ID", "case": "ケースID",
     "calendar_shows_names": "氏名の表示", "action_status": "状態", "action": "操作",
+    "affected": "影響を受けうる人数",
 }
 # Single words in AccessLog.detail that are not the value of a model field's choices.
 DETAIL_WORDS = {
     "approve": "承認", "print": "印刷", "pdf": "PDF", "compare": "比較", "done": "完了", "revoked": "取消",
     "regenerated": "再発行", "planning_write": "計画の編集", "directory": "名簿", "csv": "CSV", "xlsx": "Excel",
     "exit": "退所", "submitted": "申請",
+    "checkout": "持ち出し", "return": "返却", "wipe": "遠隔消去", "authority_report": "委員会への報告",
     # the page actions of a refused access (policy: action=…)
     "view": "閲覧", "edit": "編集", "history": "変更履歴の閲覧", "add_record": "記録の追加",
     "change_phase": "段階の変更",
@@ -84,7 +112,11 @@ def username_label(username: str) -> str:
 
 
 def section_label(section: str) -> str:
-    return SECTION_LABELS.get(section, section)
+    """A section word, or the rule a refused page was marked with (「支援計画・終結の決裁（…）」)."""
+    if section in SECTION_LABELS:
+        return SECTION_LABELS[section]
+    view_rule = RULES.get(section)
+    return f"権限：{view_rule.label}" if view_rule is not None else section
 
 
 @cache

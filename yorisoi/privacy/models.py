@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from yorisoi.common import dates
+from yorisoi.common.text import CleanCharField, CleanTextField
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", "閲覧"
@@ -28,20 +31,20 @@ class AccessLog(models.Model):
     (`manage.py audit_verify`). Rows are never updated. Rows written before the log was split per center keep
     their single chain: see privacy/audit.py."""
 
-    at = models.DateTimeField("日時", db_index=True)
+    at = dates.DateTimeField("日時", db_index=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", verbose_name="職員", db_index=False)  # see accesslog_staff_at
-    username = models.CharField("ユーザー名", max_length=150, blank=True)
+    username = CleanCharField("ユーザー名", max_length=150, blank=True)
     center_id_value = models.BigIntegerField("センターID", null=True, blank=True)
-    action = models.CharField("操作", max_length=20, choices=AccessAction.choices)
-    object_type = models.CharField("対象の種類", max_length=40, blank=True)
+    action = CleanCharField("操作", max_length=20, choices=AccessAction.choices)
+    object_type = CleanCharField("対象の種類", max_length=40, blank=True)
     object_id = models.BigIntegerField("対象ID", null=True, blank=True)
     person_id_value = models.BigIntegerField("対象者ID", null=True, blank=True)
-    section = models.CharField("区分", max_length=40, blank=True)
-    detail = models.CharField("詳細", max_length=500, blank=True)
+    section = CleanCharField("区分", max_length=40, blank=True)
+    detail = CleanCharField("詳細", max_length=500, blank=True)
     ip_address = models.GenericIPAddressField("接続元", null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    row_hash = models.CharField(max_length=64)
+    prev_hash = CleanCharField(max_length=64)
+    row_hash = CleanCharField(max_length=64)
 
     class Meta:
         verbose_name = verbose_name_plural = "アクセスログ"
@@ -60,6 +63,27 @@ class AccessLog(models.Model):
         constraints = [models.UniqueConstraint(fields=["row_hash"], name="privacy_accesslog_row_hash_key")]
 
 
+class AccessLogPerson(models.Model):
+    """「一覧で表示」: one person shown on the page whose view an access-log row records, when the page showed several
+    (a list, the home screen, やること). One row of the log per page view, however many persons it showed; the
+    persons are listed here so that a person's access history is complete. Covered by the row's hash (the sorted
+    ids are part of what is sealed: privacy/audit.py), append-only like the log itself."""
+
+    # CASCADE: a row and its list are one entry. The application deletes neither (PostgreSQL refuses it anyway).
+    log = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="listed", verbose_name="アクセスログ",
+                            db_index=False)  # the unique constraint's index starts with it
+    person_id_value = models.BigIntegerField("対象者ID")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一覧で表示した対象者"
+        constraints = [models.UniqueConstraint(fields=["log", "person_id_value"], name="accesslogperson_once")]
+        # 「この記録を見た人」 and the audit screen's person filter: the list rows that named one person.
+        indexes = [models.Index(fields=["person_id_value", "log"], name="accesslogperson_person")]
+
+    def __str__(self) -> str:
+        return f"一覧で表示 {self.log_id} #{self.person_id_value}"
+
+
 class AccessLogHead(models.Model):
     """The end of one access-log chain: how many rows it has, its last row and that row's hash, sealed with the
     audit key. Updated in the same transaction as every append to its chain, so `audit_verify` also notices rows
@@ -71,13 +95,13 @@ class AccessLogHead(models.Model):
     missing): the rows removed before that cannot be known, so verification fails until someone who checked
     runs `audit_verify --reanchor`, which is itself logged."""
 
-    chain = models.CharField("チェーン", max_length=30, unique=True)
+    chain = CleanCharField("チェーン", max_length=30, unique=True)
     row_count = models.BigIntegerField("行数", default=0)
     last_id = models.BigIntegerField("最後の行のID", null=True, blank=True)
-    last_hash = models.CharField("最後の行のハッシュ", max_length=64, blank=True)
+    last_hash = CleanCharField("最後の行のハッシュ", max_length=64, blank=True)
     reanchored = models.BooleanField("起点の再作成", default=False)
-    mac = models.CharField(max_length=64)
-    updated_at = models.DateTimeField("更新日時")
+    mac = CleanCharField(max_length=64)
+    updated_at = dates.DateTimeField("更新日時")
 
     class Meta:
         verbose_name = verbose_name_plural = "アクセスログの末尾"
@@ -98,9 +122,9 @@ class BreakGlassGrant(models.Model):
                                related_name="+", verbose_name="対象者")
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+", verbose_name="支援ケース")
-    reason = models.TextField("理由")
-    created_at = models.DateTimeField("日時")
-    expires_at = models.DateTimeField("期限")
+    reason = CleanTextField("理由")
+    created_at = dates.DateTimeField("日時")
+    expires_at = dates.DateTimeField("期限")
 
     class Meta:
         verbose_name = verbose_name_plural = "緊急閲覧"
@@ -131,6 +155,7 @@ class ExportTarget(models.TextChoices):
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel（.xlsx）"
     CSV = "csv", "CSV（UTF-8、Excel で開けます）"
+    CSV_SJIS = "csv_sjis", "CSV（Shift_JIS、古い Excel や他のシステム向け）"
 
 
 class ExportStatus(models.TextChoices):
@@ -160,32 +185,32 @@ class ExportRequest(models.Model):
                                verbose_name="センター")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name="申請者")
-    requested_at = models.DateTimeField("申請日時")
-    target = models.CharField("出力する一覧", max_length=20, choices=ExportTarget.choices)
-    file_format = models.CharField("形式", max_length=10, choices=ExportFormat.choices, default=ExportFormat.XLSX)
+    requested_at = dates.DateTimeField("申請日時")
+    target = CleanCharField("出力する一覧", max_length=20, choices=ExportTarget.choices)
+    file_format = CleanCharField("形式", max_length=10, choices=ExportFormat.choices, default=ExportFormat.XLSX)
     # The list's filters when the request was made (the file is generated with these, never others).
     filters = models.JSONField("抽出条件（値）", default=dict, blank=True)
-    filter_summary = models.CharField("抽出条件", max_length=300, blank=True)
-    reason = models.TextField("理由・利用目的")
-    status = models.CharField("状態", max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    filter_summary = CleanCharField("抽出条件", max_length=300, blank=True)
+    reason = CleanTextField("理由・利用目的")
+    status = CleanCharField("状態", max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="判断した管理者")
-    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
-    decision_note = models.TextField("判断の理由・コメント", blank=True)
+    decided_at = dates.DateTimeField("判断日時", null=True, blank=True)
+    decision_note = CleanTextField("判断の理由・コメント", blank=True)
     self_approved = models.BooleanField("自己承認", default=False)
-    expires_at = models.DateTimeField("ダウンロード期限", null=True, blank=True)
-    downloaded_at = models.DateTimeField("ダウンロード日時", null=True, blank=True)
+    expires_at = dates.DateTimeField("ダウンロード期限", null=True, blank=True)
+    downloaded_at = dates.DateTimeField("ダウンロード日時", null=True, blank=True)
     row_count = models.PositiveIntegerField("出力件数", null=True, blank=True)
     # The file, built by a task. Progress is written with queryset updates (no history row per step).
-    file_status = models.CharField("ファイルの状態", max_length=20, choices=ExportFileStatus.choices, blank=True,
+    file_status = CleanCharField("ファイルの状態", max_length=20, choices=ExportFileStatus.choices, blank=True,
                                    default=ExportFileStatus.NONE)
-    task_id = models.CharField("タスクID", max_length=64, blank=True)
+    task_id = CleanCharField("タスクID", max_length=64, blank=True)
     rows_total = models.PositiveIntegerField("出力する件数", null=True, blank=True)
     rows_done = models.PositiveIntegerField("書き出した件数", default=0)
-    file_name = models.CharField("ファイル名", max_length=200, blank=True)  # inside YORISOI_EXPORT_DIR
+    file_name = CleanCharField("ファイル名", max_length=200, blank=True)  # inside YORISOI_EXPORT_DIR
     file_size = models.PositiveBigIntegerField("ファイルの大きさ", null=True, blank=True)
-    built_at = models.DateTimeField("作成日時", null=True, blank=True)
-    failure_reason = models.CharField("作成できなかった理由", max_length=300, blank=True)
+    built_at = dates.DateTimeField("作成日時", null=True, blank=True)
+    failure_reason = CleanCharField("作成できなかった理由", max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -214,7 +239,7 @@ class RetentionRule(models.Model):
 
     center = models.ForeignKey("accounts.Center", on_delete=models.PROTECT, related_name="+",
                                verbose_name="センター")
-    kind = models.CharField("記録の種類", max_length=20)
+    kind = CleanCharField("記録の種類", max_length=20)
     years = models.PositiveSmallIntegerField("終結後の保存年数")
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -237,9 +262,9 @@ class Anonymisation(models.Model):
     center = models.ForeignKey("accounts.Center", on_delete=models.PROTECT, related_name="+",
                                verbose_name="センター")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name="対象者")
-    kind = models.CharField("記録の種類", max_length=20)
-    reference_date = models.DateField("基準日（最後の終結日）")
-    done_at = models.DateTimeField("実行日時")
+    kind = CleanCharField("記録の種類", max_length=20)
+    reference_date = dates.DateField("基準日（最後の終結日）")
+    done_at = dates.DateTimeField("実行日時")
     counts = models.JSONField("件数", default=dict)
 
     class Meta:

@@ -7,13 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from yorisoi.common.forms import id_in_text
 from yorisoi.common.kana import name_search_key
+from yorisoi.privacy import policy
 
 from .log_labels import SECTION_LABELS, detail_label, section_label  # noqa: F401  (used by views and exports)
-from .models import AccessLog, BreakGlassGrant
+from .models import AccessLog, AccessLogPerson, BreakGlassGrant, ExportRequest, ExportStatus
 from .roles import subject_model
 from .services import is_soft_deletable, kind_of, purge_order
 
@@ -25,13 +27,19 @@ def center_log(*, user) -> QuerySet:
     return AccessLog.objects.filter(center_id_value=user.center_id).select_related("staff")
 
 
+def _about_persons(person_ids) -> Q:
+    """Rows about one of these persons: their own rows, and the list rows that showed them."""
+    return Q(person_id_value__in=person_ids) | Q(
+        pk__in=AccessLogPerson.objects.filter(person_id_value__in=person_ids).values("log_id"))
+
+
 def _persons_matching(*, user, text: str) -> QuerySet | None:
     Person = subject_model("person")
     key = name_search_key(text)
     if not key:
         return None
     # Deleted persons included: the log of a deleted record stays searchable.
-    return Person._base_manager.filter(center_id=user.center_id, search_key__contains=key).values("pk")
+    return policy.of_center(Person._base_manager, user).filter(search_key__contains=key).values("pk")
 
 
 def audit_rows(*, user, staff=None, person: str = "", date_from: dt.date | None = None,
@@ -42,11 +50,12 @@ def audit_rows(*, user, staff=None, person: str = "", date_from: dt.date | None 
     person = (person or "").strip()
     if person:
         digits = person.lstrip("#").strip()
-        if digits.isdigit():
-            qs = qs.filter(person_id_value=int(digits))
+        if digits.isdecimal():  # an id (2**63 and more is no id: nothing matches)
+            person_id = id_in_text(digits)
+            qs = qs.filter(_about_persons([person_id])) if person_id else qs.none()
         else:
             matching = _persons_matching(user=user, text=person)
-            qs = qs.filter(person_id_value__in=matching) if matching is not None else qs.none()
+            qs = qs.filter(_about_persons(matching)) if matching is not None else qs.none()
     tz = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
@@ -58,8 +67,23 @@ def audit_rows(*, user, staff=None, person: str = "", date_from: dt.date | None 
 
 
 def person_access_rows(*, user, person) -> QuerySet:
-    """「この記録を見た人」: every logged access to this person by the staff of its center."""
-    return center_log(user=user).filter(person_id_value=person.pk).order_by("-at", "-id")
+    """「この記録を見た人」: every logged access to this person by the staff of its center, the list pages that
+    showed the person included (「一覧で表示」), and those of the records merged into this one (the log is sealed
+    and keeps the absorbed record's id: people.merging)."""
+    Person = subject_model("person")
+    absorbed = Person._base_manager.filter(center_id=person.center_id, merged_into_id=person.pk).values_list(
+        "pk", flat=True)
+    return center_log(user=user).filter(_about_persons([person.pk, *absorbed])).order_by("-at", "-id")
+
+
+def listed_counts(rows) -> dict[int, int]:
+    """How many persons each list row of one page of the log names (「一覧で表示」; one query)."""
+    ids = [row.pk for row in rows]
+    if not ids:
+        return {}
+    counts = (AccessLogPerson.objects.filter(log_id__in=ids).values("log_id").annotate(n=Count("id"))
+              .values_list("log_id", "n"))
+    return dict(counts)
 
 
 def person_names(*, user, ids) -> dict[int, str]:
@@ -68,7 +92,7 @@ def person_names(*, user, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids or user.center_id is None:
         return {}
-    rows = Person._base_manager.filter(center_id=user.center_id, pk__in=ids).only(
+    rows = policy.of_center(Person._base_manager, user).filter(pk__in=ids).only(
         "pk", "family_name", "given_name", "deleted_at"
     )
     return {p.pk: str(p) + ("（削除済み）" if p.deleted_at else "") for p in rows}
@@ -86,7 +110,7 @@ def object_label(object_type: str) -> str:
 def break_glass_grants(*, user) -> QuerySet:
     if user.center_id is None:
         return BreakGlassGrant.objects.none()
-    return (BreakGlassGrant.objects.filter(center_id=user.center_id)
+    return (policy.of_center(BreakGlassGrant, user)
             .select_related("staff", "person", "case", "case__person").order_by("-created_at", "-id"))
 
 
@@ -113,7 +137,7 @@ def deleted_groups(*, user, limit: int = 200) -> list[DeletedGroup]:
     for model in reversed(purge_order()):
         if not is_soft_deletable(model):
             continue
-        qs = model._base_manager.filter(center_id=user.center_id, deleted_at__isnull=False)
+        qs = policy.of_center(model._base_manager, user).filter(deleted_at__isnull=False)
         # Rows deleted together with the record they belong to are restored with it: list only the record.
         for f in model._meta.concrete_fields:
             if f.many_to_one and not f.null and is_soft_deletable(f.related_model):
@@ -137,3 +161,10 @@ def deleted_groups(*, user, limit: int = 200) -> list[DeletedGroup]:
                 for o in objs]
         groups.append(DeletedGroup(kind=kind_of(model), label=str(model._meta.verbose_name), rows=rows, total=total))
     return groups
+
+
+def pending_export_count(user) -> int:
+    """Export requests of the center waiting for a director's decision (0 for those who do not decide)."""
+    if not policy.may_decide_exports(user):
+        return 0
+    return policy.of_center(ExportRequest, user).filter(status=ExportStatus.PENDING).count()

@@ -71,12 +71,14 @@ class Interval:
         return f"{self.amount}{_UNITS[self.unit]}"
 
     def after(self, start: dt.date) -> dt.date:
+        from yorisoi.common.dates import add_days
+
         from .dates import add_months
 
         if self.unit == "d":
-            return start + dt.timedelta(days=self.amount)
+            return add_days(start, self.amount)
         if self.unit == "w":
-            return start + dt.timedelta(weeks=self.amount)
+            return add_days(start, 7 * self.amount)
         if self.unit == "m":
             return add_months(start, self.amount)
         return add_months(start, 12 * self.amount)

@@ -6,15 +6,19 @@ import calendar
 import datetime as dt
 
 from yorisoi.common.business_days import add_business_days
+from yorisoi.common.dates import DateArithmeticError, add_days, ensure_in_range
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later; when that month is shorter, its last day (民法143条2項: 8/31 + 6か月 = 2/28
     or 2/29). A period counted from a release during the day starts the next day (初日不算入), so it ends on this
     date: released 4/1 → 6 months end 10/1."""
+    ensure_in_range(day)
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise DateArithmeticError
+    return ensure_in_range(dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1])))
 
 
 def offset_date(base: dt.date, offset_days: int, unit: str) -> dt.date:
@@ -24,7 +28,7 @@ def offset_date(base: dt.date, offset_days: int, unit: str) -> dt.date:
 
     if unit == OffsetUnit.BUSINESS:
         return add_business_days(base, offset_days)
-    return base + dt.timedelta(days=offset_days)
+    return add_days(base, offset_days)
 
 
 def describe_offset(offset_days: int | None, unit: str, reference_label: str) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from yorisoi.cases.models import CaseKind
-from yorisoi.common.forms import EraDateField, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.common.forms import EraDateField, QueryForm, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.common.text import CleanFormCharField
+from yorisoi.partners import selectors as partner_selectors
 from yorisoi.privacy import policy
 from yorisoi.records.forms import ActivityForm
 
@@ -18,6 +21,7 @@ from .models import (
     FollowUpTarget,
     OffsetUnit,
     ProcedureCategory,
+    ProcedureResult,
     ProcedureStatus,
     ProtectionStatus,
     ReferenceKind,
@@ -28,17 +32,25 @@ DUE_MODES = [("reference", "基準日から自動で計算する"), ("manual", "
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": ""}))  # a filter box (yorisoi.js)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj) -> str:
         return f"{obj}（{obj.kind.short_label}）"
 
 
-def _organizations(user, current_id=None):
-    qs = selectors.organizations_for(user)
-    if current_id:
-        from yorisoi.partners import selectors as partner_selectors
+def _organizations(user, current_id=None, *, kind_code=None):
+    return selectors.organizations_for(user, kind_code=kind_code, including=current_id)
 
-        qs = qs | partner_selectors.organizations_for(user).filter(pk=current_id)
-    return qs.select_related("kind").distinct()
+
+def _facilities(user, current_id=None):
+    """The 受入先 picker: places a person stays (partners' facilities_for), active; an edit keeps its own."""
+    wanted = Q(pk__in=partner_selectors.facilities_for(user).filter(active=True).values("pk"))
+    if current_id:
+        wanted |= Q(pk=current_id)
+    return partner_selectors.organizations_for(user).filter(wanted).select_related("kind").order_by(
+        "kind__sort_order", "name_kana", "name", "id")
 
 
 def _offset_field() -> forms.IntegerField:
@@ -59,8 +71,8 @@ def _limit_messages(form: forms.Form, name: str) -> None:
 
 class ProcedureForm(forms.Form):
     procedure_type = forms.ModelChoiceField(label="手続きの種類", queryset=None, empty_label="選んでください")
-    title = forms.CharField(label="表示名", max_length=80, required=False,
-                            help_text="空欄なら手続きの種類の名前になります（例：療育手帳の判定）。")
+    title = CleanFormCharField(label="表示名", max_length=80, required=False,
+                               help_text="空欄なら手続きの種類の名前になります（例：療育手帳の判定）。")
     due_mode = forms.ChoiceField(label="期限の決め方", choices=DUE_MODES, initial="reference",
                                  widget=forms.RadioSelect)
     reference = forms.ChoiceField(label="基準日", choices=ReferenceKind.choices, required=False,
@@ -71,11 +83,11 @@ class ProcedureForm(forms.Form):
                                         help_text="基準日が「前の手続きの完了日」のときに選びます。")
     due_date = EraDateField(label="期限", required=False)
     organization = OrganizationChoiceField(label="担当機関", queryset=None, required=False, empty_label="未定")
-    contact_name = forms.CharField(label="先方の担当者", max_length=100, required=False)
-    contact_phone = forms.CharField(label="先方の連絡先", max_length=30, required=False,
-                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    notes = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="手続きの事務的なメモ。本人とのやりとりは支援経過記録に書きます。")
+    contact_name = CleanFormCharField(label="先方の担当者", max_length=100, required=False)
+    contact_phone = CleanFormCharField(label="先方の連絡先", max_length=30, required=False,
+                                       widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    notes = CleanFormCharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="手続きの事務的なメモ。本人とのやりとりは支援経過記録に書きます。")
 
     def __init__(self, *args, user, case, procedure=None, procedures=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,11 +124,18 @@ class ProcedureForm(forms.Form):
         }
 
 
+# Cancelling a procedure that others wait for (services.WaitingProceduresError asks which).
+WAITING_CHOICES = [("", "（選ぶ）"), ("cancel", "あわせて不要にする"), ("keep", "残して、期限を手で決める")]
+
+
 class ProcedureEditForm(VersionedFormMixin, ProcedureForm):
     status = forms.ChoiceField(label="状況", choices=ProcedureStatus.choices)
     started_on = EraDateField(label="着手日", required=False)
     completed_on = EraDateField(label="完了日", required=False,
                                 help_text="完了にするとき、空欄なら今日の日付が入ります。")
+    result = forms.ChoiceField(label="結果", choices=ProcedureResult.choices, required=False,
+                               help_text="例：生活保護の開始決定、手帳の交付、要介護認定の結果。")
+    decided_on = EraDateField(label="決定日", required=False)
 
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, procedure=procedure, **kwargs)
@@ -133,13 +152,18 @@ class ProcedureEditForm(VersionedFormMixin, ProcedureForm):
             "due_date": procedure.due_date, "organization": procedure.organization_id,
             "contact_name": procedure.contact_name, "contact_phone": procedure.contact_phone,
             "notes": procedure.notes, "status": procedure.status, "started_on": procedure.started_on,
-            "completed_on": procedure.completed_on, "version": procedure.version,
+            "completed_on": procedure.completed_on, "result": procedure.result,
+            "decided_on": procedure.decided_on, "version": procedure.version,
         }
+
+    waiting = forms.ChoiceField(label="この手続きを待っている手続き", required=False, widget=forms.RadioSelect,
+                                choices=WAITING_CHOICES)
 
     def values(self) -> dict:
         data = self.cleaned_data
         return {**super().values(), "status": data["status"], "started_on": data["started_on"],
-                "completed_on": data["completed_on"]}
+                "completed_on": data["completed_on"], "result": data["result"],
+                "decided_on": data["decided_on"], "waiting": data["waiting"] or None}
 
 
 class StatusForm(VersionedFormMixin, forms.Form):
@@ -147,6 +171,7 @@ class StatusForm(VersionedFormMixin, forms.Form):
 
     status = forms.ChoiceField(label="状況", choices=ProcedureStatus.choices)
     on = EraDateField(label="日付", required=False)
+    waiting = forms.ChoiceField(label="この手続きを待っている手続き", required=False, choices=WAITING_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +208,20 @@ class ApplyTemplateForm(forms.Form):
         apply_japanese_required_messages(self)
 
 
+class ProposalForm(forms.Form):
+    """The worker's answer to the proposed procedures: the template and the items ticked."""
+
+    template = forms.ModelChoiceField(label="テンプレート", queryset=None, empty_label=None, widget=forms.HiddenInput)
+    items = forms.TypedMultipleChoiceField(label="追加する手続き", required=False, coerce=int,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, templates, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["items"].choices = [(p.item.pk, p.item.display_title) for p in proposals]
+        apply_japanese_required_messages(self)
+
+
 # --- 更生緊急保護 -----------------------------------------------------------------------------------------------
 
 
@@ -198,17 +237,12 @@ class ProtectionForm(forms.Form):
     start_date = EraDateField(label="開始日（釈放日）", required=False,
                               help_text="期間はこの日から数えます。終了日は自動で計算されます。")
     ended_on = EraDateField(label="実際に終了した日", required=False, help_text="状況が「終了」のとき。")
-    notes = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = CleanFormCharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, protection=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = protection.probation_office_id if protection else None
-        offices = _organizations(user, current).filter(kind__code__in=["probation_office"])
-        if current:
-            from yorisoi.partners import selectors as partner_selectors
-
-            offices = offices | partner_selectors.organizations_for(user).filter(pk=current)
-        self.fields["probation_office"].queryset = offices.select_related("kind").distinct()
+        self.fields["probation_office"].queryset = _organizations(user, current, kind_code="probation_office")
         if not policy.access_for(user).can_see_narrative:
             del self.fields["notes"]  # clerks keep the dates, not the notes (policy: no narratives)
         apply_japanese_required_messages(self)
@@ -234,8 +268,8 @@ class ProtectionEditForm(VersionedFormMixin, ProtectionForm):
 class ExtensionForm(VersionedFormMixin, forms.Form):
     written_request = forms.BooleanField(label="延長について書面による新たな申出あり", required=True)
     application_date = EraDateField(label="延長の申出日")
-    reason = forms.CharField(label="延長の理由", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="延長が必要な事情と、延長中に進めることを書きます。")
+    reason = CleanFormCharField(label="延長の理由", widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text="延長が必要な事情と、延長中に進めることを書きます。")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "extension")
@@ -257,7 +291,7 @@ class ScheduleFollowUpsForm(forms.Form):
         kwargs.setdefault("prefix", "schedule")
         super().__init__(*args, **kwargs)
         self.fields["start"].initial = timezone.localdate()
-        self.fields["facility"].queryset = _organizations(user)
+        self.fields["facility"].queryset = _facilities(user)
         apply_japanese_required_messages(self)
 
 
@@ -266,12 +300,12 @@ class FollowUpForm(forms.Form):
     due_date = EraDateField(label="予定日")
     organization = OrganizationChoiceField(label="受入先", queryset=None, required=False, empty_label="未定",
                                            help_text="相手が「受入先」のとき。")
-    notes = forms.CharField(label="メモ", max_length=200, required=False)
+    notes = CleanFormCharField(label="メモ", max_length=200, required=False)
 
     def __init__(self, *args, user, follow_up=None, **kwargs):
         kwargs.setdefault("prefix", "follow_up")
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _organizations(user, follow_up.organization_id if follow_up else None)
+        self.fields["organization"].queryset = _facilities(user, follow_up.organization_id if follow_up else None)
         apply_japanese_required_messages(self)
 
     def values(self) -> dict:
@@ -300,13 +334,13 @@ class FollowUpRecordForm(VersionedFormMixin, ActivityForm):
 
 
 class ProcedureTypeForm(forms.Form):
-    name = forms.CharField(label="手続きの名前", max_length=60)
+    name = CleanFormCharField(label="手続きの名前", max_length=60)
     category = forms.ChoiceField(label="分類", choices=ProcedureCategory.choices)
-    usual_steps = forms.CharField(label="いつもの流れ", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text="1行に1つずつ書きます。")
+    usual_steps = CleanFormCharField(label="いつもの流れ", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                     help_text="1行に1つずつ書きます。")
     responsible_kind = forms.ModelChoiceField(label="担当する機関の種別", queryset=None, required=False,
                                               empty_label="特になし")
-    duration_notes = forms.CharField(label="標準的な期間・法定の期限", max_length=200, required=False)
+    duration_notes = CleanFormCharField(label="標準的な期間・法定の期限", max_length=200, required=False)
     renewal_months = forms.IntegerField(label="更新の周期（月）", required=False, min_value=1, max_value=120,
                                         help_text="手帳など、更新が必要なとき。")
     sort_order = forms.IntegerField(label="表示順", min_value=0, max_value=32767, initial=500)
@@ -330,9 +364,9 @@ class ProcedureTypeForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(label="テンプレート名", max_length=80)
+    name = CleanFormCharField(label="テンプレート名", max_length=80)
     case_kind = forms.ChoiceField(label="支援の種別", choices=BLANK + CaseKind.choices)
-    description = forms.CharField(label="説明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = CleanFormCharField(label="説明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label="使用中", required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -345,8 +379,8 @@ class TemplateForm(forms.Form):
 
 class TemplateItemForm(forms.Form):
     procedure_type = forms.ModelChoiceField(label="手続きの種類", queryset=None, empty_label="選んでください")
-    title = forms.CharField(label="表示名", max_length=80, required=False,
-                            help_text="空欄なら手続きの種類の名前になります（例：療育手帳の判定）。")
+    title = CleanFormCharField(label="表示名", max_length=80, required=False,
+                               help_text="空欄なら手続きの種類の名前になります（例：療育手帳の判定）。")
     reference = forms.ChoiceField(label="基準日", choices=ReferenceKind.choices)
     offset_days = _offset_field()
     offset_unit = forms.ChoiceField(label="日数の数え方", choices=OffsetUnit.choices)
@@ -382,3 +416,20 @@ class TemplateItemForm(forms.Form):
 
     def values(self) -> dict:
         return dict(self.cleaned_data)
+
+
+# --- query parameters (common.forms.QueryForm: a bad one is named on the page, never a 500) ----------------------
+
+
+class DueListQuery(QueryForm):
+    """?show=, ?type= and ?mine= of 手続きの一覧 (mine: 1 own cases, 0 the whole center, absent: by role)."""
+
+    show = forms.ChoiceField(label="表示", required=False, initial="open")
+    type = forms.TypedChoiceField(label="手続きの種類", required=False, coerce=int, empty_value=None)
+    mine = forms.ChoiceField(label="担当", required=False,
+                             choices=[("", ""), ("0", "センター全体"), ("1", "自分の担当")])
+
+    def __init__(self, *args, filters, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show"].choices = list(filters)
+        self.fields["type"].choices = [("", "すべて"), *((t.pk, str(t)) for t in types)]

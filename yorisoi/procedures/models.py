@@ -24,7 +24,10 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from yorisoi.cases.models import CaseKind
+from yorisoi.common import dates, uploads
 from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
+from yorisoi.common.text import CleanCharField, CleanTextField
+from yorisoi.people.models import CertificateKind
 
 from .dates import describe_offset
 
@@ -49,13 +52,13 @@ class ProcedureType(TimeStampedModel):
     center = models.ForeignKey("accounts.Center", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name="センター（空欄は全センター共通）")
     code = models.SlugField("コード", max_length=40)
-    name = models.CharField("手続きの名前", max_length=60)
-    category = models.CharField("分類", max_length=20, choices=ProcedureCategory.choices,
+    name = CleanCharField("手続きの名前", max_length=60)
+    category = CleanCharField("分類", max_length=20, choices=ProcedureCategory.choices,
                                 default=ProcedureCategory.OTHER)
-    usual_steps = models.TextField("いつもの流れ", blank=True, help_text="1行に1つずつ書きます。")
+    usual_steps = CleanTextField("いつもの流れ", blank=True, help_text="1行に1つずつ書きます。")
     responsible_kind = models.ForeignKey("partners.OrganizationKind", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+", verbose_name="担当する機関の種別")
-    duration_notes = models.CharField("標準的な期間・法定の期限", max_length=200, blank=True)
+    duration_notes = CleanCharField("標準的な期間・法定の期限", max_length=200, blank=True)
     renewal_months = models.PositiveSmallIntegerField("更新の周期（月）", null=True, blank=True,
                                                       validators=[MinValueValidator(1), MaxValueValidator(120)])
     sort_order = models.PositiveSmallIntegerField("表示順", default=100)
@@ -102,14 +105,26 @@ class OffsetUnit(models.TextChoices):
 OFFSET_LIMIT = 730
 
 
+class CertificateHeld(models.TextChoices):
+    ANY = "", "問わない"
+    HELD = "held", "持っている"
+    NOT_HELD = "not_held", "持っていない"
+
+
+class ResidenceCondition(models.TextChoices):
+    ANY = "", "問わない"
+    UNCLEAR = "unclear", "住民票が職権消除・不明（住居不定で未確認を含む）"
+    REGISTERED = "registered", "住民票がある（未確認を含む）"
+
+
 class CaseTemplate(TimeStampedModel):
     """The usual procedures of a kind of case. `center` NULL = shared (seeded, copied by a center to change)."""
 
     center = models.ForeignKey("accounts.Center", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name="センター（空欄は全センター共通）")
-    name = models.CharField("テンプレート名", max_length=80)
-    case_kind = models.CharField("支援の種別", max_length=20, choices=CaseKind.choices)
-    description = models.TextField("説明", blank=True)
+    name = CleanCharField("テンプレート名", max_length=80)
+    case_kind = CleanCharField("支援の種別", max_length=20, choices=CaseKind.choices)
+    description = CleanTextField("説明", blank=True)
     active = models.BooleanField("使用中", default=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                     verbose_name="複製元")
@@ -135,17 +150,31 @@ class CaseTemplateItem(TimeStampedModel):
     template = models.ForeignKey(CaseTemplate, on_delete=models.CASCADE, related_name="items")
     procedure_type = models.ForeignKey(ProcedureType, on_delete=models.PROTECT, related_name="+",
                                        verbose_name="手続きの種類")
-    title = models.CharField("表示名", max_length=80, blank=True, help_text="空欄なら手続きの種類の名前になります。")
-    reference = models.CharField("基準日", max_length=20, choices=ReferenceKind.choices,
+    title = CleanCharField("表示名", max_length=80, blank=True, help_text="空欄なら手続きの種類の名前になります。")
+    reference = CleanCharField("基準日", max_length=20, choices=ReferenceKind.choices,
                                  default=ReferenceKind.RELEASE)
     offset_days = models.IntegerField("基準日からの日数", default=0,
                                       validators=[MinValueValidator(-OFFSET_LIMIT), MaxValueValidator(OFFSET_LIMIT)],
                                       help_text="前なら負の数（例：釈放の5日前は -5）")
-    offset_unit = models.CharField("日数の数え方", max_length=10, choices=OffsetUnit.choices,
+    offset_unit = CleanCharField("日数の数え方", max_length=10, choices=OffsetUnit.choices,
                                    default=OffsetUnit.CALENDAR)
     after = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers",
                               verbose_name="前の手続き")
     sort_order = models.PositiveSmallIntegerField("表示順", default=100)
+    # Who the item fits (all must hold; empty = everyone). A case opening proposes the fitting items with the
+    # reason for each (fitting.py); `proposal_only` items are shown unticked for the worker to decide.
+    min_age = models.PositiveSmallIntegerField("対象：何歳以上", null=True, blank=True,
+                                               validators=[MaxValueValidator(120)])
+    max_age = models.PositiveSmallIntegerField("対象：何歳以下", null=True, blank=True,
+                                               validators=[MaxValueValidator(120)])
+    certificate_kind = CleanCharField("対象：障害者手帳の種類", max_length=20, blank=True,
+                                      choices=[("", "いずれかの手帳"), *CertificateKind.choices])
+    certificate_held = CleanCharField("対象：その手帳を", max_length=10, blank=True, choices=CertificateHeld.choices)
+    residence = CleanCharField("対象：住民票", max_length=12, blank=True, choices=ResidenceCondition.choices)
+    proposal_only = models.BooleanField("提案だけにする（自動では追加しない）", default=False,
+                                        help_text="本人の状態によって要るかどうかが決まる手続き。担当者が確かめて選びます。")
+    proposal_note = CleanCharField("提案するときの説明", max_length=120, blank=True,
+                                   help_text="例：身体に障害があり、手帳を持っていないとき")
 
     history = HistoricalRecords()
 
@@ -158,6 +187,12 @@ class CaseTemplateItem(TimeStampedModel):
                 | (~models.Q(reference="previous") & models.Q(after__isnull=True)),
                 name="procedures_item_after_iff_previous",
                 violation_error_message="「前の手続きの完了日」を基準にするときは前の手続きを選んでください。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True) | models.Q(max_age__isnull=True)
+                | models.Q(max_age__gte=models.F("min_age")),
+                name="procedures_item_age_range",
+                violation_error_message="対象年齢は「何歳以上」を「何歳以下」より小さくしてください。",
             ),
         ]
 
@@ -192,31 +227,50 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
 OPEN_STATUSES = (ProcedureStatus.NOT_STARTED, ProcedureStatus.IN_PROGRESS)
 
 
+class ProcedureResult(models.TextChoices):
+    """What the office decided (生活保護 開始決定 / 却下, 手帳 交付, 要介護認定 結果…), apart from the status:
+    「完了」 says the center's part is done, the result says whether it was granted."""
+
+    NONE = "", "未定・不明"
+    GRANTED = "granted", "開始決定・交付・認定（認められた）"
+    PARTIAL = "partial", "一部認められた・非該当以外の変更"
+    NOT_APPLICABLE = "not_applicable", "非該当"
+    REJECTED = "rejected", "却下・不交付"
+    WITHDRAWN = "withdrawn", "取下げ"
+    OTHER = "other", "その他"
+
+
+# Results that count as 「達成」 in the statistics.
+ACHIEVED_RESULTS = (ProcedureResult.GRANTED, ProcedureResult.PARTIAL)
+
+
 class CaseProcedure(CenterOwnedModel, VersionedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="procedures",
                              verbose_name="支援ケース")
     procedure_type = models.ForeignKey(ProcedureType, on_delete=models.PROTECT, related_name="+",
                                        verbose_name="手続きの種類")
-    title = models.CharField("手続き", max_length=80)
-    status = models.CharField("状況", max_length=20, choices=ProcedureStatus.choices,
+    title = CleanCharField("手続き", max_length=80)
+    status = CleanCharField("状況", max_length=20, choices=ProcedureStatus.choices,
                               default=ProcedureStatus.NOT_STARTED)
     follows_reference = models.BooleanField("期限を基準日から計算する", default=True)
-    reference = models.CharField("基準日", max_length=20, choices=ReferenceKind.choices, blank=True)
+    reference = CleanCharField("基準日", max_length=20, choices=ReferenceKind.choices, blank=True)
     offset_days = models.IntegerField("基準日からの日数", null=True, blank=True,
                                       validators=[MinValueValidator(-OFFSET_LIMIT), MaxValueValidator(OFFSET_LIMIT)])
-    offset_unit = models.CharField("日数の数え方", max_length=10, choices=OffsetUnit.choices,
+    offset_unit = CleanCharField("日数の数え方", max_length=10, choices=OffsetUnit.choices,
                                    default=OffsetUnit.CALENDAR)
     depends_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="dependents", verbose_name="前の手続き")
-    base_date = models.DateField("計算に使った基準日", null=True, blank=True)
-    due_date = models.DateField("期限", null=True, blank=True)
-    started_on = models.DateField("着手日", null=True, blank=True)
-    completed_on = models.DateField("完了日", null=True, blank=True)
+    base_date = dates.DateField("計算に使った基準日", null=True, blank=True)
+    due_date = dates.DateField("期限", null=True, blank=True, rule=dates.DUE)
+    started_on = dates.DateField("着手日", null=True, blank=True)
+    completed_on = dates.DateField("完了日", null=True, blank=True)
+    result = CleanCharField("結果", max_length=20, choices=ProcedureResult.choices, blank=True)
+    decided_on = dates.DateField("決定日", null=True, blank=True)
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="担当機関")
-    contact_name = models.CharField("先方の担当者", max_length=100, blank=True)
-    contact_phone = models.CharField("先方の連絡先", max_length=30, blank=True)
-    notes = models.TextField("メモ", blank=True)
+    contact_name = CleanCharField("先方の担当者", max_length=100, blank=True)
+    contact_phone = CleanCharField("先方の連絡先", max_length=30, blank=True)
+    notes = CleanTextField("メモ", blank=True)
     template_item = models.ForeignKey(CaseTemplateItem, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+", verbose_name="テンプレートの項目")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -276,7 +330,12 @@ class ReferenceDates(CenterOwnedModel, VersionedModel):
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="procedure_reference",
                                 verbose_name="支援ケース")
-    placement_date = models.DateField("一時受入の開始日", null=True, blank=True)
+    placement_date = dates.DateField("一時受入の開始日", null=True, blank=True)
+    # The worker looked at the procedures proposed for this person and confirmed them (fitting.py).
+    proposals_confirmed_at = dates.DateTimeField("手続きの提案を確認した日時", null=True, blank=True)
+    proposals_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+",
+                                               verbose_name="手続きの提案を確認した職員")
 
     history = HistoricalRecords()
 
@@ -315,8 +374,8 @@ class ProcedureDocument(CenterOwnedModel):
     procedure = models.ForeignKey(CaseProcedure, on_delete=models.CASCADE, related_name="documents",
                                   verbose_name="手続き")
     file = models.FileField("ファイル", storage=private_storage, upload_to=document_path, max_length=200)
-    original_name = models.CharField("ファイル名", max_length=200)
-    content_type = models.CharField("形式", max_length=50)
+    original_name = CleanCharField("ファイル名", max_length=200)
+    content_type = CleanCharField("形式", max_length=50)
     size = models.PositiveIntegerField("大きさ（バイト）")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="登録者")
@@ -330,9 +389,7 @@ class ProcedureDocument(CenterOwnedModel):
 
     @property
     def size_label(self) -> str:
-        if self.size >= 1024 * 1024:
-            return f"{self.size / 1024 / 1024:.1f}MB"
-        return f"{max(1, round(self.size / 1024))}KB"
+        return uploads.size_label(self.size)
 
 
 # --- 更生緊急保護 ---------------------------------------------------------------------------------------------
@@ -352,18 +409,18 @@ class UrgentProtection(CenterOwnedModel, VersionedModel):
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="urgent_protection",
                                 verbose_name="支援ケース")
     written_request = models.BooleanField("書面による申出あり", default=False)
-    application_date = models.DateField("申出日")
+    application_date = dates.DateField("申出日")
     applied_in_custody = models.BooleanField("収容中に申し出た", default=False)
     probation_office = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+", verbose_name="保護観察所")
-    approval_date = models.DateField("実施の決定日", null=True, blank=True)
-    start_date = models.DateField("開始日（釈放日）", null=True, blank=True)
-    end_date = models.DateField("期間の終了日", null=True, blank=True)
-    guidance_limit_date = models.DateField("指導・相談の上限日", null=True, blank=True)
-    status = models.CharField("状況", max_length=20, choices=ProtectionStatus.choices,
+    approval_date = dates.DateField("実施の決定日", null=True, blank=True)
+    start_date = dates.DateField("開始日（釈放日）", null=True, blank=True, rule=dates.RELEASE)
+    end_date = dates.DateField("期間の終了日", null=True, blank=True)
+    guidance_limit_date = dates.DateField("指導・相談の上限日", null=True, blank=True)
+    status = CleanCharField("状況", max_length=20, choices=ProtectionStatus.choices,
                               default=ProtectionStatus.APPLIED)
-    ended_on = models.DateField("実際に終了した日", null=True, blank=True)
-    notes = models.TextField("メモ", blank=True)
+    ended_on = dates.DateField("実際に終了した日", null=True, blank=True)
+    notes = CleanTextField("メモ", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -393,11 +450,11 @@ class ProtectionExtension(CenterOwnedModel):
     protection = models.ForeignKey(UrgentProtection, on_delete=models.CASCADE, related_name="extensions",
                                    verbose_name="更生緊急保護")
     written_request = models.BooleanField("書面による申出あり", default=False)
-    application_date = models.DateField("延長の申出日")
-    reason = models.TextField("延長の理由")
+    application_date = dates.DateField("延長の申出日")
+    reason = CleanTextField("延長の理由")
     months = models.PositiveSmallIntegerField("延長した月数")
-    previous_end_date = models.DateField("延長前の終了日")
-    new_end_date = models.DateField("延長後の終了日")
+    previous_end_date = dates.DateField("延長前の終了日")
+    new_end_date = dates.DateField("延長後の終了日")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 
@@ -429,18 +486,18 @@ class FollowUp(CenterOwnedModel, VersionedModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="follow_ups",
                              verbose_name="支援ケース")
-    target = models.CharField("相手", max_length=10, choices=FollowUpTarget.choices)
+    target = CleanCharField("相手", max_length=10, choices=FollowUpTarget.choices)
     organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="受入先")
-    interval_code = models.CharField("間隔", max_length=10, blank=True)
-    interval_label = models.CharField("時期", max_length=20, blank=True)
-    due_date = models.DateField("予定日")
-    status = models.CharField("状況", max_length=10, choices=FollowUpStatus.choices,
+    interval_code = CleanCharField("間隔", max_length=10, blank=True)
+    interval_label = CleanCharField("時期", max_length=20, blank=True)
+    due_date = dates.DateField("予定日", rule=dates.DUE)
+    status = CleanCharField("状況", max_length=10, choices=FollowUpStatus.choices,
                               default=FollowUpStatus.SCHEDULED)
-    done_on = models.DateField("実施日", null=True, blank=True)
+    done_on = dates.DateField("実施日", null=True, blank=True)
     activity = models.ForeignKey("records.Activity", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name="支援経過記録")
-    notes = models.CharField("メモ", max_length=200, blank=True)
+    notes = CleanCharField("メモ", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登録者")
 

@@ -80,8 +80,9 @@ def procedures_due(user, today: dt.date | None = None, horizon_days: int = DEFAU
                    mine_only: bool = False) -> list[DueRow]:
     """Procedures not done (未着手・進行中) due on or before today + horizon_days, overdue ones included."""
     today = today or timezone.localdate()
-    rows = (CaseProcedure.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine_only),
-                                         status__in=OPEN_STATUSES, due_date__lte=today + dt.timedelta(horizon_days))
+    rows = (policy.of_center(CaseProcedure, user).filter(case__in=_open_cases(user, mine_only),
+                                                         status__in=OPEN_STATUSES,
+                                                         due_date__lte=today + dt.timedelta(horizon_days))
             .order_by("due_date", "case_id", "id").values("pk", "title", "due_date", *_CASE_VALUES))
     return [DueRow(date=r["due_date"], kind="procedure", kind_label="手続き", case_id=r["case_id"],
                    case_number=r["case__number"], person_id=r["case__person_id"],
@@ -104,9 +105,9 @@ def protection_warnings(user, today: dt.date | None = None, *, mine_only: bool =
     progress (days_left < 0). `level` is the threshold reached."""
     today = today or timezone.localdate()
     thresholds = conf.protection_warning_days()
-    rows = (UrgentProtection.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine_only),
-                                            status=ProtectionStatus.ACTIVE, end_date__isnull=False,
-                                            end_date__lte=today + dt.timedelta(thresholds[0]))
+    rows = (policy.of_center(UrgentProtection, user).filter(case__in=_open_cases(user, mine_only),
+                                                            status=ProtectionStatus.ACTIVE, end_date__isnull=False,
+                                                            end_date__lte=today + dt.timedelta(thresholds[0]))
             .order_by("end_date", "case_id").values("end_date", *_CASE_VALUES))
     result = []
     for r in rows:
@@ -124,8 +125,9 @@ def follow_ups_due(user, today: dt.date | None = None, horizon_days: int = DEFAU
                    mine_only: bool = False) -> list[DueRow]:
     """Scheduled follow-ups due on or before today + horizon_days, overdue ones included."""
     today = today or timezone.localdate()
-    rows = (FollowUp.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine_only),
-                                    status=FollowUpStatus.SCHEDULED, due_date__lte=today + dt.timedelta(horizon_days))
+    rows = (policy.of_center(FollowUp, user).filter(case__in=_open_cases(user, mine_only),
+                                                    status=FollowUpStatus.SCHEDULED,
+                                                    due_date__lte=today + dt.timedelta(horizon_days))
             .order_by("due_date", "case_id", "id")
             .values("pk", "due_date", "target", "interval_label", "organization__name", *_CASE_VALUES))
     result = []
@@ -157,8 +159,7 @@ def due_list(user, *, today: dt.date, show: str = "open", procedure_type_id: int
              mine: bool = False) -> QuerySet:
     """Procedures not done (未着手・進行中) of the open cases the user may see, by due date (undated last), with
     the case, the person, the type and the organization joined: one query for a page whatever its rows."""
-    qs = CaseProcedure.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine),
-                                      status__in=OPEN_STATUSES)
+    qs = policy.of_center(CaseProcedure, user).filter(case__in=_open_cases(user, mine), status__in=OPEN_STATUSES)
     if show == "overdue":
         qs = qs.filter(due_date__lt=today)
     elif show == "week":
@@ -172,8 +173,8 @@ def due_list(user, *, today: dt.date, show: str = "open", procedure_type_id: int
 
 
 def overdue_count(user, *, today: dt.date, mine: bool = False) -> int:
-    return CaseProcedure.objects.filter(center_id=user.center_id, case__in=_open_cases(user, mine),
-                                        status__in=OPEN_STATUSES, due_date__lt=today).count()
+    return policy.of_center(CaseProcedure, user).filter(case__in=_open_cases(user, mine), status__in=OPEN_STATUSES,
+                                                        due_date__lt=today).count()
 
 
 # --- the pages of a case ----------------------------------------------------------------------------------
@@ -247,10 +248,25 @@ def next_follow_up(*, case: Case) -> FollowUp | None:
             .select_related("organization").order_by("due_date", "id").first())
 
 
-def organizations_for(user) -> QuerySet:
-    """Organizations of the user's center for the pickers (active ones, with their kind)."""
-    return partner_selectors.organizations_for(user).filter(active=True).select_related("kind").order_by(
+def organizations_for(user, *, kind_code: str | None = None, including: int | None = None) -> QuerySet:
+    """Organizations of the user's center for the pickers (active ones, with their kind), optionally of one kind;
+    `including`: the one a record already names, kept choosable even when it was stopped or is of another kind.
+    One filter, not a union of querysets (a union of a distinct and a plain queryset raises)."""
+    wanted = Q(active=True) if kind_code is None else Q(active=True, kind__code=kind_code)
+    if including:
+        wanted |= Q(pk=including)
+    return partner_selectors.organizations_for(user).filter(wanted).select_related("kind").order_by(
         "kind__sort_order", "name_kana", "name", "id")
+
+
+def current_facility(*, user, case):
+    """Where the case's person lives now (the 受入先 a follow-up defaults to), if it is a directory facility and
+    its placement is in a case the user may open. Read through the organization's reverse relation to the
+    placements app's rows (the floor above): one query, no import of that app."""
+    return (partner_selectors.facilities_for(user)
+            .filter(placements__person_id=case.person_id, placements__exited_on__isnull=True,
+                    placements__case__in=policy.cases_for(user))
+            .select_related("kind").first())
 
 
 # --- catalogue --------------------------------------------------------------------------------------------

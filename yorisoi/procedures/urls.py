@@ -8,6 +8,7 @@ urlpatterns = [
     path("case/<int:case_pk>/", case.case_procedures, name="case"),
     path("case/<int:case_pk>/add/", case.procedure_add, name="add"),
     path("case/<int:case_pk>/apply-template/", case.apply_template, name="apply_template"),
+    path("case/<int:case_pk>/propose/", case.propose, name="propose"),
     path("case/<int:case_pk>/placement-date/", case.set_placement_date, name="placement_date"),
     path("case/<int:case_pk>/recompute/", case.recompute, name="recompute"),
     path("case/<int:case_pk>/<int:pk>/edit/", case.procedure_edit, name="edit"),

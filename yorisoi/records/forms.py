@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 
 from yorisoi.common.forms import LocalDateTimeField, VersionedFormMixin, apply_japanese_required_messages
+from yorisoi.common.text import CleanFormCharField
 
 from .models import MINUTES_MAX, MINUTES_RANGE_MESSAGE, Activity, ActivityKind
+from .services import FUTURE_MESSAGE, FUTURE_TOLERANCE
 
 # A record is written after the fact; a few minutes of clock difference between devices are allowed.
-FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 
 class ActivityForm(forms.Form):
     occurred_at = LocalDateTimeField(label="日時")
     kind = forms.ChoiceField(label="種別", choices=[("", "選んでください"), *ActivityKind.choices])
-    counterpart = forms.CharField(label="相手方（機関・人）", max_length=100, required=False,
-                                  widget=forms.TextInput(attrs={"placeholder": "例：本人、保護観察所 〇〇観察官"}))
+    counterpart = CleanFormCharField(label="相手方（機関・人）", max_length=100, required=False,
+                                     widget=forms.TextInput(attrs={"placeholder": "例：本人、保護観察所 〇〇観察官"}))
     minutes = forms.IntegerField(label="所要時間（分）", required=False, min_value=0, max_value=MINUTES_MAX,
                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}))
-    narrative = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text="事実と本人の言葉、支援者の判断を分けて書くと後から読みやすくなります。")
+    narrative = CleanFormCharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}),
+                                   help_text="事実と本人の言葉、支援者の判断を分けて書くと後から読みやすくなります。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +37,7 @@ class ActivityForm(forms.Form):
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
         if value and value > timezone.now() + FUTURE_TOLERANCE:
-            raise forms.ValidationError("これからの予定は記録できません。実施した日時を入力してください。")
+            raise forms.ValidationError(FUTURE_MESSAGE)
         return value
 
     def values(self) -> dict:
@@ -47,9 +46,10 @@ class ActivityForm(forms.Form):
 
 
 class ActivityCorrectionForm(VersionedFormMixin, ActivityForm):
-    change_reason = forms.CharField(label="訂正の理由", max_length=100, required=False,
-                                    widget=forms.TextInput(attrs={"placeholder": "例：日時の誤記、聞き取り内容の追記"}),
-                                    help_text="任意。訂正前の内容は履歴に残ります。")
+    change_reason = CleanFormCharField(
+        label="訂正の理由", max_length=100, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例：日時の誤記、聞き取り内容の追記"}),
+        help_text="任意。訂正前の内容は履歴に残ります。")
 
     @staticmethod
     def initial_for(activity: Activity) -> dict:

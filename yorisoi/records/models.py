@@ -3,9 +3,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from yorisoi.common import dates
 from yorisoi.common.crypto import EncryptedTextField
-from yorisoi.common.eras import format_era_datetime
+from yorisoi.common.dates import format_checked_datetime
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
+from yorisoi.common.text import CleanCharField
 
 
 class ActivityKind(models.TextChoices):
@@ -32,9 +34,13 @@ class Activity(CenterOwnedModel, VersionedModel):
     # Denormalised from the case so that the person's timeline is one indexed query.
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="activities",
                                verbose_name="対象者")
-    occurred_at = models.DateTimeField("日時")
-    kind = models.CharField("種別", max_length=20, choices=ActivityKind.choices)
-    counterpart = models.CharField("相手方（機関・人）", max_length=100, blank=True)
+    occurred_at = dates.DateTimeField("日時")
+    kind = CleanCharField("種別", max_length=20, choices=ActivityKind.choices)
+    counterpart = CleanCharField("相手方（機関・人）", max_length=100, blank=True)
+    # The directory's organization the 相手方 names (partners.selectors.organization_named_in), set by the
+    # services when the record is written: dates of last contact are then an indexed lookup, not a text search.
+    organization = models.ForeignKey("partners.Organization", null=True, blank=True, editable=False,
+                                     on_delete=models.SET_NULL, related_name="+", verbose_name="相手方の機関")
     narrative = EncryptedTextField("内容")
     # The validators put the message beside the field; the constraint below refuses rows written around them.
     minutes = models.PositiveIntegerField(
@@ -43,7 +49,7 @@ class Activity(CenterOwnedModel, VersionedModel):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="activities", verbose_name="記録者")
-    deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
+    deleted_at = dates.DateTimeField("削除日時", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -56,6 +62,8 @@ class Activity(CenterOwnedModel, VersionedModel):
             models.Index(fields=["center", "author", "-occurred_at"]),
             # The center's recent records (home, records list): ORDER BY occurred_at DESC, id DESC LIMIT n.
             models.Index(fields=["center", "-occurred_at", "-id"], name="records_center_recent_idx"),
+            # An organization's last contact (partners' "not contacted for a while"): MAX(occurred_at) per organization.
+            models.Index(fields=["organization", "-occurred_at"], name="records_organization_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -66,4 +74,4 @@ class Activity(CenterOwnedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {format_era_datetime(self.occurred_at)}"
+        return f"{self.get_kind_display()} {format_checked_datetime(self.occurred_at)}"

@@ -1,19 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yorisoi.cases import selectors as case_selectors
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 
 from . import selectors, services
 from .forms import ActivityCorrectionForm, ActivityForm
-
-TIMELINE_PAGE_SIZE = 30
+from .timeline import case_timeline
 
 
 def _case_of(request, activity):
@@ -22,7 +20,7 @@ def _case_of(request, activity):
             .get(pk=activity.case_id))
 
 
-@rule("staff")
+@rule("records.write")
 def activity_add(request, case_pk: int):
     """記録を追加. On the case page the form posts with htmx and gets back only the #timeline partial."""
     case, access = policy.get_case_or_404(request, case_pk, "add_record")
@@ -38,16 +36,17 @@ def activity_add(request, case_pk: int):
                 messages.success(request, "記録を追加しました。")
                 return redirect(reverse("cases:detail", args=[case.pk]) + f"#activity-{added.pk}")
             form = ActivityForm()
-    activities = Paginator(selectors.timeline_for_case(user=request.user, case=case), TIMELINE_PAGE_SIZE).get_page(1)
+    activities, timeline_entries = case_timeline(request, case=case, first_page=True)
     context = {**case_selectors.header_context(case=case), "access": access, "nav": "cases",
-               "record_form": form, "activities": activities, "added": added, "open_form": not request.htmx}
+               "record_form": form, "activities": activities, "timeline_entries": timeline_entries, "added": added,
+               "open_form": not request.htmx}
     template = "records/activity_add.html"
     if request.htmx:
         template += "#timeline"
     return render(request, template, context)
 
 
-@rule("staff")
+@rule("records.write")
 def activity_edit(request, pk: int):
     """訂正: the earlier text stays in the history with who corrected it, when and why."""
     activity, access = policy.get_activity_or_404(request, pk, "edit")
@@ -64,7 +63,7 @@ def activity_edit(request, pk: int):
                                           **form.values())
             except StaleEditError as error:
                 stale, status = error, 409
-                form = ActivityCorrectionForm(typed_with_version(request, error.current.version))
+                form = ActivityCorrectionForm(merged_form_data(form, error))
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -78,7 +77,7 @@ def activity_edit(request, pk: int):
     return render(request, "records/activity_edit.html", context, status=status)
 
 
-@rule("staff")
+@rule("records.history")
 def activity_history(request, pk: int):
     """Earlier texts of a record: every saved version with who saved it, when and why."""
     activity, access = policy.get_activity_or_404(request, pk, "history")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/decide/", views.export_decide, name="export_decide"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    # outcomes: the dashboard, the cases behind a number, the outcome report of a fiscal year
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/cases/", dashboard_views.drill, name="drill"),
+    path("dashboard/charts/<slug:code>.svg", dashboard_views.chart, name="chart"),
+    path("outcome-report/", dashboard_views.outcome_report, name="outcome_report"),
 ]

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from yorisoi.common.forms import page_of
 from yorisoi.privacy import policy
 from yorisoi.privacy.models import ExportFileStatus, ExportRequest, ExportStatus, ExportTarget
 from yorisoi.privacy.policy import rule
 
 from . import exports
-from .forms import ExportDecisionForm, ExportRequestForm
+from .forms import ExportDecisionForm, ExportRequestForm, ExportTargetQuery, export_filters_query
 
 PAGE_SIZE = 50
 
@@ -25,7 +25,7 @@ def _deny(request, *, obj=None, detail: str = "") -> None:
 
 def _visible(request, pk: int) -> ExportRequest:
     """The request if this user may see it (requester, directors, auditors of its center); 404 otherwise."""
-    found = (ExportRequest.objects.filter(pk=pk, center_id=request.user.center_id)
+    found = (policy.of_center(ExportRequest, request.user).filter(pk=pk)
              .select_related("requested_by", "decided_by", "center").first())
     if found is None or not policy.may_see_export_request(request.user, found):
         raise Http404("申請が見つかりません。")
@@ -36,7 +36,7 @@ def _targets(user) -> list[tuple[str, str]]:
     return [(target, ExportTarget(target).label) for target in policy.export_targets_for(user)]
 
 
-@rule("staff")
+@rule("exports.view")
 def export_list(request):
     """エクスポートの申請: a director's queue of pending requests and the center's history; everyone else their
     own requests (auditors: the center's, read only)."""
@@ -44,21 +44,22 @@ def export_list(request):
     mine_only = not (policy.may_decide_exports(user) or policy.may_review_audit(user))
     requests = exports.export_requests_for(user)
     pending = list(requests.filter(status=ExportStatus.PENDING)) if policy.may_decide_exports(user) else []
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, requests, PAGE_SIZE)
     return render(request, "privacy/exportrequest_list.html", {
         "nav": "exports", "pending": pending, "page": page, "mine_only": mine_only, "targets": _targets(user),
         "can_decide": policy.may_decide_exports(user), "hours": exports.download_hours()})
 
 
 def _raw_filters(request, spec) -> dict:
-    source = request.POST if request.method == "POST" else request.GET
-    return {key: source.get(key, "") for key in spec.filter_keys}
+    if request.method == "POST":
+        return {key: request.POST.get(key, "") for key in spec.filter_keys}
+    return export_filters_query(spec.filter_keys).read(request).values
 
 
-@rule("staff")
+@rule("exports.request")
 def export_create(request):
     """Ask for one list with the filters of the page the user came from (GET), with a reason (POST)."""
-    target = request.GET.get("target", "")
+    target = ExportTargetQuery(request.GET).values["target"]  # another value: no such page (404)
     spec = exports.spec_for(target)
     if spec is None:
         raise Http404("出力できる一覧ではありません。")
@@ -136,12 +137,12 @@ def _percent(export_request: ExportRequest) -> int:
     return min(99, export_request.rows_done * 100 // export_request.rows_total)
 
 
-@rule("staff")
+@rule("exports.view")
 def export_detail(request, pk: int):
     return _render_detail(request, _visible(request, pk))
 
 
-@rule("staff")
+@rule("exports.view")
 def export_decide(request, pk: int):
     """POST: a director approves or rejects a pending request (GET shows the request)."""
     export_request = _visible(request, pk)
@@ -169,7 +170,7 @@ def export_decide(request, pk: int):
     return _render_detail(request, export_request, decision_form=form)
 
 
-@rule("staff")
+@rule("exports.view")
 def export_download(request, pk: int):
     """POST: the requester takes the built file, once (GET shows the request). Streamed from the disk."""
     export_request = _visible(request, pk)

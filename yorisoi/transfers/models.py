@@ -20,8 +20,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from yorisoi.common import dates
 from yorisoi.common.crypto import EncryptedTextField
 from yorisoi.common.models import CenterOwnedModel
+from yorisoi.common.text import GENERATED_TEXT_MAX_LENGTH, CleanCharField, CleanTextField
 
 OTHER_CENTER_KIND = "other_center"  # the partners kind 「他の地域生活定着支援センター」 (seeded, shared)
 
@@ -67,31 +69,31 @@ class Transfer(CenterOwnedModel):
                              verbose_name="引継ぎ元の支援ケース")
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, related_name="+",
                                      verbose_name="引継ぎ先（関係機関）")
-    organization_name = models.CharField("引継ぎ先の名称（送付時）", max_length=300)
+    organization_name = CleanCharField("引継ぎ先の名称（送付時）", max_length=300)
     receiving_center = models.ForeignKey("accounts.Center", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="incoming_transfers",
                                          verbose_name="受入センター（寄り添い上）")
-    status = models.CharField("状態", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    status = CleanCharField("状態", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING)
     # the provision (法29条) written by disclosure.provide_information; SET_NULL so the record can expire
     disclosure_record = models.OneToOneField("disclosure.DisclosureRecord", null=True, blank=True,
                                              on_delete=models.SET_NULL, related_name="+",
                                              verbose_name="第三者提供記録")
-    provision_number = models.CharField("第三者提供記録の番号", max_length=30)
-    item_summary = models.TextField("引き継いだ項目")
-    sent_on = models.DateField("送付日", db_index=True)
-    sent_at = models.DateTimeField("送付日時")
+    provision_number = CleanCharField("第三者提供記録の番号", max_length=30)
+    item_summary = CleanTextField("引き継いだ項目", max_length=GENERATED_TEXT_MAX_LENGTH)
+    sent_on = dates.DateField("送付日", db_index=True)
+    sent_at = dates.DateTimeField("送付日時")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                 verbose_name="送付した職員")
-    planned_move_date = models.DateField("転居予定日", null=True, blank=True)
+    planned_move_date = dates.DateField("転居予定日", null=True, blank=True, rule=dates.RELEASE)
     # The frozen package (JSON): {"letter": {...}, "content": {...}, "person": {...}, "items": [...]}.
-    package = EncryptedTextField("引継ぎ資料（送付時の内容）")
+    package = EncryptedTextField("引継ぎ資料（送付時の内容）", max_length=GENERATED_TEXT_MAX_LENGTH)
 
     # the answer (by the receiving center, or recorded by the sender for a center outside yorisoi)
-    answered_on = models.DateField("回答日", null=True, blank=True)
-    answered_at = models.DateTimeField("回答の記録日時", null=True, blank=True)
+    answered_on = dates.DateField("回答日", null=True, blank=True)
+    answered_at = dates.DateTimeField("回答の記録日時", null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="回答を記録した職員")
-    answered_by_name = models.CharField("回答した職員（表示名）", max_length=150, blank=True)
+    answered_by_name = CleanCharField("回答した職員（表示名）", max_length=150, blank=True)
     answer_note = EncryptedTextField("回答の内容・受入不可の理由", blank=True)
     withdrawn_reason = EncryptedTextField("取消の理由", blank=True)
     # what the receiving center made of it (its own rows; the sending center never reads these)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.disclosure import items as disclosure_items
 
 PACKAGE_VERSION = 1
@@ -126,11 +126,11 @@ def letter_for_display(data: dict) -> dict:
 def summary_narrative(*, data: dict, sender_name: str, number: str, sent_on: dt.date) -> str:
     """The text of the one support record the receiving case starts with."""
     letter = letter_for_display(data)
-    lines = [f"【他センターからの引継ぎ】{sender_name}より（引継ぎ番号 {number}、送付日 {format_era(sent_on)}）"]
+    lines = [f"【他センターからの引継ぎ】{sender_name}より（引継ぎ番号 {number}、送付日 {format_checked(sent_on)}）"]
     lines.append(f"依頼の理由・経緯：{letter.get('reason', '')}")
     lines.append(f"依頼する支援の内容：{letter.get('support_requested', '')}")
     if letter.get("planned_move_date") or letter.get("destination"):
-        move = format_era(letter["planned_move_date"]) if letter.get("planned_move_date") else "未定"
+        move = format_checked(letter["planned_move_date"]) if letter.get("planned_move_date") else "未定"
         lines.append(f"転居予定日：{move}　転居先：{letter.get('destination') or '—'}")
     lines.append(f"送り手の担当者：{letter.get('staff', '')}　{letter.get('staff_contact', '')}".rstrip())
     for row in unmapped_rows(data):

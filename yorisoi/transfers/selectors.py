@@ -101,3 +101,14 @@ def matching_persons(user, transfer: Transfer) -> list:
         return []
     return list(policy.persons_for(user).filter(search_key__contains=key, birth_date=birth_date)
                 .order_by("id")[:10])
+
+
+def accept_candidates(user, transfer: Transfer, *, shown=()) -> list:
+    """The persons the accept form offers to link: those of matching_persons, then those a same-name check named
+    on this form before (`shown`: ids from its signed token, read again through the policy), in that order."""
+    matching = matching_persons(user, transfer)
+    known = {p.pk for p in matching}
+    extra = [pk for pk in shown if pk not in known]
+    if not extra:
+        return matching
+    return matching + list(policy.persons_for(user).filter(pk__in=extra).order_by("-pk")[:10])

@@ -10,6 +10,7 @@ center's staff member on the receiving center's own rows only.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,7 +85,7 @@ def link_target(*, actor: Staff, organization: Organization, target_center: Cent
         return None
     if target_center.pk == actor.center_id:
         raise ValidationError({"target_center": "自センターは引継ぎ先にできません。"})
-    taken = TransferTarget.objects.filter(center_id=actor.center_id, target_center=target_center).exclude(
+    taken = policy.of_center(TransferTarget, actor).filter(target_center=target_center).exclude(
         organization=organization).select_related("organization").first()
     if taken is not None:
         raise ValidationError({"target_center": f"「{target_center}」はすでに「{taken.organization}」に"
@@ -201,7 +202,7 @@ def send_transfer(*, actor: Staff, case: Case, organization: Organization, purpo
             package=json.dumps(data, ensure_ascii=False))
         transfer.full_clean()
         transfer.save()
-        record_services.add_activity(
+        record_services.add_composed_activity(
             actor=actor, case=locked, request=request, occurred_at=now, kind=ActivityKind.LIAISON,
             counterpart=str(organization)[:100],
             narrative=(f"【他センターへの引継ぎ】{organization}へ支援業務協力依頼書と引継ぎ資料を送付した"
@@ -307,13 +308,19 @@ OBTAINED = {Basis.CONSENT: ObtainedHow.CONSENT, Basis.LAW: ObtainedHow.LAW}
 @transaction.atomic
 def accept_transfer(*, actor: Staff, transfer: Transfer, kind: str, family_name: str = "", given_name: str = "",
                     family_name_kana: str = "", given_name_kana: str = "", person: Person | None = None,
-                    main_staff: Staff | None = None, request=None) -> Transfer:
+                    main_staff: Staff | None = None, same_name_seen: Collection[int] = (),
+                    request=None) -> Transfer:
     """The receiving center takes the person on: a NEW person of its own (register_person, from the package's
     ticked face-sheet items) or, when `person` is given, a person it already registered (found by name and birth
     date; their face sheet is left as it is), a new case in 相談受付 (open_case, referred by the sending center),
-    one support record summarising the package (letter, assessment, the ticked records), and a receipt record
+    one support record summarising the package (letter, assessment, the ticked records; continued in further
+    records when it is longer than one holds), and a receipt record
     (法30条) naming the sending center and how it obtained the data. The sending center's rows are neither read nor
-    changed, except this transfer's status."""
+    changed, except this transfer's status.
+
+    A new person goes through the same-name check of every registration (people.services.register_person: the
+    check and the insert under the center's lock): a person of the same name whose id is not in `same_name_seen`
+    (the persons the receiver was shown and chose not to link) refuses with people.services.SameNameError."""
     _require_receiver(actor, transfer)
     current = _lock(transfer)
     _pending(current)
@@ -334,8 +341,9 @@ def accept_transfer(*, actor: Staff, transfer: Transfer, kind: str, family_name:
     today, now = timezone.localdate(), timezone.now()
     linked = person is not None
     if not linked:
-        person = people_services.register_person(
-            actor=actor, request=request, family_name=family_name.strip(), given_name=given_name.strip(),
+        person = people_services.register_person(  # the receiver chose "a new person" on the transfer page
+            actor=actor, request=request, same_name_seen=same_name_seen, family_name=family_name.strip(),
+            given_name=given_name.strip(),
             family_name_kana=family_name_kana.strip(), given_name_kana=given_name_kana.strip(),
             **package.register_values(data, people_services.editable_fields(actor)))
         for values in package.certificate_values(data):
@@ -345,7 +353,8 @@ def accept_transfer(*, actor: Staff, transfer: Transfer, kind: str, family_name:
         referral_agency=sender.name[:100], referral_officer=(letter.get("staff") or "")[:100],
         referral_contact=(letter.get("staff_contact") or sender.phone or "")[:100], referral_date=today,
         main_staff=main_staff or actor)
-    record_services.add_activity(
+    # Many ticked records can make the summary longer than one record holds: then it continues in the next ones.
+    record_services.add_composed_activity(
         actor=actor, case=case, request=request, occurred_at=now, kind=ActivityKind.PAPERWORK,
         counterpart=sender.name[:100],
         narrative=package.summary_narrative(data=data, sender_name=sender.name, number=current.number,

@@ -12,14 +12,20 @@ each checks the policy first through the cases service it calls.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
 from yorisoi.cases import services as case_services
-from yorisoi.cases.models import Case
+from yorisoi.cases.models import Case, Phase
+from yorisoi.common.dates import format_checked
 from yorisoi.placements import services as placement_services
+from yorisoi.privacy import policy
 from yorisoi.procedures import services as procedure_services
+
+from . import closure as closure_items
 
 # The case's dates that procedures may be due from (procedures ReferenceKind RELEASE and CASE_OPEN).
 REFERENCE_DATE_FIELDS = ("expected_release_date", "referral_date")
@@ -53,18 +59,62 @@ def update_case(*, actor: Staff, case: Case, expected_version: int, request=None
     return current
 
 
+def check_phase_dates(case: Case, to_phase: str, today) -> None:
+    """Phase moves follow the dates: 一時受入 starts on the placement's entry date, not before."""
+    if to_phase != Phase.TEMPORARY_PLACEMENT:
+        return
+    placement = placement_services.current_placement_of(case.person_id)
+    if placement is not None and placement.entered_on > today:
+        raise ValidationError({"to_phase": (
+            f"居所「{placement.place_name}」の入所日（{format_checked(placement.entered_on)}）より前には"
+            "「一時受入」にできません。入所日以降に変更してください。")})
+
+
 @transaction.atomic
 def change_case_phase(*, actor: Staff, case: Case, to_phase: str, reason: str, expected_version: int,
-                      request=None, **closure) -> Case:
+                      request=None, item_handling: dict | None = None, **closure) -> Case:
     """See cases.services.change_case_phase (closure_outcome, closure_summary, approved_closure). Reaching
     定着支援 or フォローアップ schedules the follow-ups (idempotent), with the current placement's facility
-    when it is an organization of the center."""
+    when it is an organization of the center. 一時受入 is refused before the placement's entry date.
+
+    Closing needs `item_handling` ({(kind, pk): (handling, reason)}, see closure.py): it is refused while an
+    open procedure, follow-up, placement, つなぎ or 更生緊急保護 has no choice, and the ones to cancel are
+    cancelled in the same transaction."""
+    policy.require(actor, "change_phase", case)
+    today = timezone.localdate()
+    check_phase_dates(case, to_phase, today)
+    if to_phase == Phase.CLOSED:
+        closure_items.settle(actor=actor, case=case, handling=item_handling or {}, today=today, request=request)
     current = case_services.change_case_phase(actor=actor, case=case, to_phase=to_phase, reason=reason,
                                               expected_version=expected_version, request=request, **closure)
     if to_phase in case_services.FOLLOW_UP_PHASES:
-        placement = placement_services.current_placement_of(current.person_id)
-        facility = placement.organization if placement is not None else None
-        if facility is not None and facility.center_id != current.center_id:
-            facility = None  # a shared directory entry: the follow-up names it later
-        procedure_services.schedule_follow_ups(case=current, actor=actor, facility=facility, request=request)
+        _schedule_follow_ups(current, actor, request)
+    return current
+
+
+def _schedule_follow_ups(current: Case, actor: Staff, request) -> None:
+    placement = placement_services.current_placement_of(current.person_id)
+    facility = placement.organization if placement is not None else None
+    if facility is not None and facility.center_id != current.center_id:
+        facility = None  # a shared directory entry: the follow-up names it later
+    procedure_services.schedule_follow_ups(case=current, actor=actor, facility=facility, request=request)
+
+
+@transaction.atomic
+def pause_case(*, actor: Staff, case: Case, expected_version: int, request=None, **values):
+    """休止 (cases.services.pause_case): the case stays open; its procedures and follow-ups stay as they are."""
+    return case_services.pause_case(actor=actor, case=case, expected_version=expected_version, request=request,
+                                    **values)
+
+
+@transaction.atomic
+def resume_case(*, actor: Staff, case: Case, expected_version: int, note: str, request=None) -> Case:
+    """Back from 休止 to the phase it was paused from, with the same follow-ups and date checks as a move."""
+    pause = case_services.open_pause_of(case)
+    if pause is not None:
+        check_phase_dates(case, pause.from_phase, timezone.localdate())
+    current = case_services.resume_case(actor=actor, case=case, expected_version=expected_version, note=note,
+                                        request=request)
+    if current.phase in case_services.FOLLOW_UP_PHASES:
+        _schedule_follow_ups(current, actor, request)
     return current

@@ -96,3 +96,38 @@ def test_every_attempt_during_lockout_is_logged(client, worker):
     for _ in range(6):
         fail(client)
     assert AccessLog.objects.filter(action=AccessAction.LOGIN_FAILED, username="worker").count() == 6
+
+
+# --- the current password on the change-password page counts the same way ---------------------------------------
+
+PASSWORD_PAGE = "/accounts/password/"
+
+
+def wrong_current_password(client):
+    new = "しずかな湖の朝に三羽の鳥-2026"
+    data = {"old_password": "wrong-password-123", "new_password1": new, "new_password2": new}
+    return client.post(PASSWORD_PAGE, data)
+
+
+def test_wrong_current_passwords_on_the_change_page_lock_the_account_and_end_the_session(worker, worker_client):
+    for _ in range(4):
+        response = wrong_current_password(worker_client)
+        assert response.status_code == 200
+        assert "現在のパスワードが正しくありません。" in response.content.decode()
+    response = wrong_current_password(worker_client)
+    assert response.status_code == 429
+    assert "ログインが一時停止されています" in response.content.decode()
+    assert "_auth_user_id" not in worker_client.session
+    assert AccessLog.objects.filter(action=AccessAction.LOGIN_FAILED, username="worker").count() == 5
+    from django.test import Client
+
+    assert Client().post(LOGIN, {"username": "worker", "password": TEST_PASSWORD}).status_code == 429
+    worker.refresh_from_db()
+    assert worker.check_password(TEST_PASSWORD)
+
+
+def test_the_change_page_and_the_log_in_share_one_count(client, worker, worker_client):
+    for _ in range(3):
+        wrong_current_password(worker_client)
+    fail(client)
+    assert fail(client).status_code == 429

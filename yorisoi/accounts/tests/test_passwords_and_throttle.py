@@ -34,6 +34,24 @@ def test_weak_passwords_are_refused_with_a_japanese_reason(center, weak, message
     assert user.check_password(TEST_PASSWORD)
 
 
+@pytest.mark.parametrize("weak, message", [
+    ("aaaaaaaaaaaa", "繰り返し"),                      # one character repeated
+    ("qwertyuiopas", "よく使われるパスワードに似ています"),  # a keyboard row
+    ("passwordpassword", "繰り返し"),                  # a dictionary word twice
+    ("yamashita-harukayamashita-haruka", "繰り返し"),  # the user name twice
+])
+def test_guessable_passwords_are_refused_with_a_japanese_reason(center, weak, message):
+    from conftest import verified_client
+
+    user = StaffFactory(center=center, username="yamashita-haruka")
+    response = change(verified_client(user), new=weak)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page and "推測しやすすぎます" in page
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+
+
 def test_the_current_password_must_be_right_and_the_two_new_ones_equal(worker_client):
     assert "現在のパスワードが正しくありません。" in change(worker_client, old="wrong").content.decode()
     assert "一致しません" in change(worker_client, again=GOOD + "x").content.decode()
@@ -131,3 +149,11 @@ def test_behind_the_proxy_the_limit_applies_to_the_client_not_to_everyone(settin
     colleague = Client().post("/accounts/login/", {"username": "victim", "password": TEST_PASSWORD},
                               REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert colleague.status_code == 302
+
+
+def test_without_a_configured_proxy_a_forwarded_address_is_never_believed(rf, settings):
+    from yorisoi.privacy.audit import client_ip
+
+    settings.YORISOI_TRUSTED_PROXIES = []
+    claimed = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert client_ip(claimed) == "127.0.0.1"

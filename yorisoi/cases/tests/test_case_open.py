@@ -42,7 +42,8 @@ def test_worker_opens_a_case_in_intake_with_its_first_transition(center, worker,
     response = worker_client.post(_url(person), _valid(main_staff=worker.pk, sub_staff=colleague.pk))
     case = Case.objects.get(person=person)
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    # on to the procedures proposed for the person (the kind has a template)
+    assert response["Location"] == reverse("procedures:propose", args=[case.pk])
     assert case.phase == Phase.INTAKE
     assert case.number == "2026-0001"
     assert case.referral_date == dt.date(2026, 11, 19)

@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from yorisoi.disclosure.rules import disclosure_access
 from yorisoi.intake.selectors import intake_access
+from yorisoi.meetings.rules import meeting_access
+from yorisoi.office.rules import office_access
 from yorisoi.planning import rules as planning_rules
 from yorisoi.planning import selectors as planning_selectors
+from yorisoi.privacy.policy import RULES
 
 register = template.Library()
 
@@ -22,6 +25,9 @@ class SiteNav:
     intake_url: str = ""         # 受付: the phone referral, else the pre-consultations, else consultations
     shows_approvals: bool = False
     approvals_pending: int = 0   # 決裁 waiting for this approver (not their own)
+    meetings_url: str = ""       # 会議: the meetings, else (clerks) the morning board
+    office_url: str = ""         # センター運営: vehicles, trip logs, devices, files, incidents, staffing
+    shows_outcomes: bool = False  # 成果: the outcomes dashboard (reports app)
 
 
 @register.simple_tag(takes_context=True)
@@ -41,10 +47,16 @@ def site_nav(context) -> SiteNav:
     else:
         intake_url = ""
     may_approve = planning_rules.may_approve(user)
+    ma = meeting_access(user)
+    meetings_url = (reverse("meetings:list") if ma.can_read
+                    else reverse("meetings:morning") if ma.can_see_board else "")
     return SiteNav(
+        meetings_url=meetings_url,
+        office_url=reverse("office:index") if office_access(user).can_view else "",
         intake_url=intake_url,
         shows_approvals=may_approve or planning_rules.may_write(user),
         approvals_pending=planning_selectors.pending_count(user=user) if may_approve else 0,
+        shows_outcomes=RULES["reports.dashboard"].admits(user),
     )
 
 
@@ -53,4 +65,5 @@ def page_links(context) -> dict:
     """{% page_links as links %} in the case header and on the person page: which of the other apps' pages to
     link for this user (no query)."""
     user = context["request"].user
-    return {"disclosure": user.is_authenticated and disclosure_access(user).can_read}
+    return {"disclosure": user.is_authenticated and disclosure_access(user).can_read,
+            "concerns": user.is_authenticated and meeting_access(user).can_read}

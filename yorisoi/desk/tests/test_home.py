@@ -107,3 +107,23 @@ def test_clerk_home_shows_no_narrative(center, worker, clerk, clerk_client):
     body = clerk_client.get(reverse("home")).content.decode()
     assert "事務に見せない架空本文" not in body
     assert "記録の内容は表示されません" in body
+
+
+def test_the_director_sees_pending_export_requests_on_the_home(center, director, worker, director_client,
+                                                               worker_client):
+    from yorisoi.reports.exports import request_export
+
+    request_export(actor=worker, target="persons", file_format="csv", filters={}, reason="架空の集計のため")
+    page = director_client.get(reverse("home")).content.decode()
+    assert "エクスポートの承認待ち" in page and 'is-pending">1件' in page
+    assert "エクスポートの承認待ち" not in worker_client.get(reverse("home")).content.decode()
+
+
+def test_demo_info_prints_the_address_the_server_listens_on():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo_info", "--address", "127.0.0.1:8123", stdout=out)
+    assert "http://127.0.0.1:8123/" in out.getvalue() and ":8000" not in out.getvalue()

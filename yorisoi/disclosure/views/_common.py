@@ -88,5 +88,5 @@ def person_in_center(request, pk) -> None:
     even that the page would be forbidden to them."""
     from yorisoi.people.models import Person
 
-    if not Person.objects.filter(pk=pk, center_id=request.user.center_id, deleted_at__isnull=True).exists():
+    if not policy.of_center(Person, request.user).filter(pk=pk, deleted_at__isnull=True).exists():
         raise Http404("対象者が見つかりません。")

@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy.policy import rule
 
 from .. import conf, selectors, services
-from ..forms import AgreementForm
+from ..forms import AgreementForm, OrganizationQuery
 from ..models import AgreementStatus
 from ._common import add_errors, context, require, rights, serve_file
 
 
-@rule("staff")
+@rule("disclosure.view")
 def agreement_list(request):
     require(request, rights(request).can_read, section="agreement")
     today = timezone.localdate()
@@ -34,11 +34,18 @@ def _values(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "file")}
 
 
-@rule("staff")
+@rule("disclosure.draft_agreement")
 def agreement_create(request):
-    require(request, rights(request).can_manage, section="agreement")
-    form = AgreementForm(request.POST or None, request.FILES or None, user=request.user,
-                         initial={"status": AgreementStatus.ACTIVE})
+    """Directors register an agreement; a worker drafts one (締結準備中) for the director's 決裁. The
+    organization may come from the provision that was refused for want of one (?organization=)."""
+    may_manage = rights(request).can_manage
+    require(request, may_manage or rights(request).can_draft_agreement, section="agreement")
+    chosen = OrganizationQuery.read(request).values["organization"]
+    initial = {"status": AgreementStatus.ACTIVE if may_manage else AgreementStatus.DRAFT}
+    if chosen:
+        initial["organization"] = chosen
+    form = AgreementForm(request.POST or None, request.FILES or None, user=request.user, initial=initial,
+                         draft_only=not may_manage)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.save_agreement(actor=request.user, upload=form.cleaned_data.get("file"),
@@ -46,13 +53,15 @@ def agreement_create(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"「{agreement.organization}」との取り決めを登録しました。")
+            messages.success(request, f"「{agreement.organization}」との取り決めを登録しました。" if may_manage else
+                             f"「{agreement.organization}」との取り決めを締結準備中として登録しました。"
+                             "管理者の決裁（締結済みへの変更）を待ちます。")
             return redirect("disclosure:agreement_detail", pk=agreement.pk)
     return render(request, "disclosure/agreement_form.html", context(request, form=form, agreement=None,
                                                                      tab="agreements"))
 
 
-@rule("staff")
+@rule("disclosure.view")
 def agreement_detail(request, pk: int):
     agreement = selectors.get_agreement_or_404(request.user, pk)
     require(request, rights(request).can_read, section="agreement")
@@ -63,7 +72,7 @@ def agreement_detail(request, pk: int):
         request, agreement=agreement, warning=warning, in_force=agreement.valid_on(today), tab="agreements"))
 
 
-@rule("staff")
+@rule("disclosure.manage")
 def agreement_edit(request, pk: int):
     agreement = selectors.get_agreement_or_404(request.user, pk)
     require(request, rights(request).can_manage, section="agreement")
@@ -76,8 +85,7 @@ def agreement_edit(request, pk: int):
                                     upload=form.cleaned_data.get("file"), request=request, **_values(form))
         except StaleEditError as error:
             stale = error
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            form.data = merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -87,7 +95,7 @@ def agreement_edit(request, pk: int):
         request, form=form, agreement=agreement, stale=stale, tab="agreements"), status=409 if stale else 200)
 
 
-@rule("staff")
+@rule("disclosure.view")
 def agreement_file(request, pk: int):
     agreement = selectors.get_agreement_or_404(request.user, pk)
     require(request, rights(request).can_read, section="agreement")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, with_their_version
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
@@ -19,7 +19,7 @@ from ._common import add_errors, context, open_person, person_in_center, person_
 # --- the person's page --------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("disclosure.view")
 def person(request, pk: int):
     """同意と情報提供: the person's consents, provisions, receipts (and requests for directors and auditors)."""
     person_in_center(request, pk)
@@ -39,7 +39,7 @@ def person(request, pk: int):
 # --- consent --------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("disclosure.write")
 def consent_create(request, pk: int):
     person_in_center(request, pk)
     require(request, rights(request).can_record, section="consent")
@@ -51,7 +51,10 @@ def consent_create(request, pk: int):
             services.record_consent(actor=request.user, person=person, template=data["template"],
                                     purposes=data["purposes"], agency_kinds=data["agency_kinds"],
                                     consented_on=data["consented_on"], form=data["form"], taken_by=data["taken_by"],
-                                    note=data["note"], upload=data.get("file"), request=request)
+                                    note=data["note"], upload=data.get("file"),
+                                    capacity_concern=data["capacity_concern"],
+                                    decision_supporters=data["decision_supporters"],
+                                    decision_support_note=data["decision_support_note"], request=request)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -69,14 +72,14 @@ def _consent(request, pk, *, allowed: bool):
     return consent, person, access
 
 
-@rule("staff")
+@rule("disclosure.view")
 def consent_detail(request, pk: int):
     consent, person, _access = _consent(request, pk, allowed=rights(request).can_read)
     return render(request, "disclosure/consent_detail.html", context(
         request, consent=consent, person=person, today=timezone.localdate(), nav="people"))
 
 
-@rule("staff")
+@rule("disclosure.write")
 def consent_withdraw(request, pk: int):
     consent, person, _access = _consent(request, pk, allowed=rights(request).can_record)
     if consent.withdrawn_on is not None:
@@ -92,8 +95,7 @@ def consent_withdraw(request, pk: int):
                                       request=request)
         except StaleEditError as error:
             stale = error
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            form.data = with_their_version(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -103,7 +105,7 @@ def consent_withdraw(request, pk: int):
         request, consent=consent, person=person, form=form, stale=stale, nav="people"), status=409 if stale else 200)
 
 
-@rule("staff")
+@rule("disclosure.view")
 def consent_file(request, pk: int):
     """The scanned consent form: only through this view, for users who may open the person; logged."""
     consent = selectors.get_consent_or_404(request.user, pk)
@@ -116,14 +118,14 @@ def consent_file(request, pk: int):
 # --- the consent wording -----------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("disclosure.view")
 def template_list(request):
     require(request, rights(request).can_read, section="consent_template")
     return render(request, "disclosure/template_list.html", context(
         request, templates=list(selectors.templates_for(request.user).order_by("-version")), tab="templates"))
 
 
-@rule("staff")
+@rule("disclosure.view")
 def template_detail(request, pk: int):
     """One version of the wording, printable (the form the person signs)."""
     template = selectors.get_template_or_404(request.user, pk)
@@ -132,7 +134,7 @@ def template_detail(request, pk: int):
         request, template=template, used=template.consents.count(), tab="templates"))
 
 
-@rule("staff")
+@rule("disclosure.manage")
 def template_create(request):
     require(request, rights(request).can_manage, section="consent_template")
     latest = selectors.latest_template(request.user)
@@ -150,7 +152,7 @@ def template_create(request):
         request, form=form, template=None, latest=latest, tab="templates"))
 
 
-@rule("staff")
+@rule("disclosure.manage")
 def template_edit(request, pk: int):
     """Correct a version before anyone agreed to it. A frozen version shows why it cannot be changed."""
     template = selectors.get_template_or_404(request.user, pk)

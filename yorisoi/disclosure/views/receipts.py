@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from yorisoi.common.forms import page_of
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services
-from ..forms import LedgerFilterForm, ReceiptForm
+from ..forms import ReceiptFilterForm, ReceiptForm
 from ._common import (
     PAGE_SIZE,
     add_errors,
@@ -26,26 +26,26 @@ from ._common import (
 )
 
 
-@rule("staff")
+@rule("disclosure.view")
 def receipt_list(request):
     require(request, rights(request).can_read, section="receipt")
-    form = LedgerFilterForm(request.GET or None, user=request.user)
+    form = ReceiptFilterForm(request.GET or None, user=request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         rows = selectors.receipts(request.user, date_from=data["date_from"], date_to=data["date_to"],
-                                  provider=data["recipient"], person=data["person"])
+                                  person=data["person"])
     elif form.is_bound:
         rows = selectors.receipts_for(request.user).none()
     else:
         rows = selectors.receipts(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     log_access(request=request, action=AccessAction.VIEW, section="receipt",
                detail=form.summary() if form.is_bound else "条件なし")
     return render(request, "disclosure/receipt_list.html", context(
         request, form=form, page=page, querystring=querystring(request), tab="receipts"))
 
 
-@rule("staff")
+@rule("disclosure.write")
 def receipt_create(request, pk: int):
     person_in_center(request, pk)
     require(request, rights(request).can_record, section="receipt")

@@ -4,35 +4,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import page_of
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
-from yorisoi.privacy.policy import rule
+from yorisoi.privacy.policy import log_listed, rule
 
 from .. import report, selectors, services
-from ..forms import RequestForm
+from ..forms import ReportFormatQuery, RequestForm
 from ..models import RequestOutcome
 from ..pdf import render_pdf
 from ._common import PAGE_SIZE, add_errors, context, open_person, person_in_center, require, rights
 
 
-@rule("staff")
+@rule("disclosure.requests")
 def request_list(request):
     require(request, rights(request).can_read_requests, section="subject_request")
     rows = selectors.requests_for(request.user).order_by("-received_on", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(request=request, action=AccessAction.VIEW, section="subject_request")
+    page = page_of(request, rows, PAGE_SIZE)
+    log_listed(request, page, section="subject_request", always=True)
     return render(request, "disclosure/request_list.html", context(
         request, page=page, pending=rows.filter(outcome=RequestOutcome.PENDING).count(), today=timezone.localdate(),
         tab="requests"))
 
 
-@rule("staff")
+@rule("disclosure.handle_requests")
 def request_create(request, pk: int):
     person_in_center(request, pk)
     require(request, rights(request).can_handle_requests, section="subject_request")
@@ -50,7 +50,7 @@ def request_create(request, pk: int):
         request, person=person, form=form, subject_request=None, tab="requests"))
 
 
-@rule("staff")
+@rule("disclosure.requests")
 def request_edit(request, pk: int):
     """The request and its handling: readable by auditors, changed by directors."""
     r = rights(request)
@@ -68,8 +68,7 @@ def request_edit(request, pk: int):
                                     expected_version=form.cleaned_data["version"], request=request, **form.values())
         except StaleEditError as error:
             stale = error
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            form.data = merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -80,7 +79,7 @@ def request_edit(request, pk: int):
         status=409 if stale else 200)
 
 
-@rule("staff")
+@rule("disclosure.handle_requests")
 def request_report(request, pk: int):
     """保有個人データの開示: everything held about the person, readable (page; ?format=pdf for the PDF).
     Directors only."""
@@ -91,7 +90,7 @@ def request_report(request, pk: int):
     data = report.subject_access(request.user, person)
     ctx = context(request, subject_request=found, center=request.user.center, exporter=request.user, **data,
                   tab="requests")
-    if request.GET.get("format") == "pdf":
+    if ReportFormatQuery.read(request).values["format"] == "pdf":
         log_access(request=request, action=AccessAction.EXPORT, obj=found, person_id=person.pk,
                    section="subject_access", detail=f"開示請求ID={found.pk} PDF")
         pdf = render_pdf("disclosure/pdf/subject_access.html", ctx)

@@ -24,7 +24,7 @@ def due_text(item) -> str:
             return "承認済み"
         return "今日" if days == 0 else f"{-days}日経過"
     if days < 0:
-        return f"{-days}日超過"
+        return f"{-days}日前" if getattr(item, "event", False) else f"{-days}日超過"
     if days == 0:
         return "今日"
     return f"あと{days}日"

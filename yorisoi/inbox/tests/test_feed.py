@@ -145,6 +145,8 @@ def test_each_fetch_is_logged_under_the_tokens_owner(case, worker, client):
     assert len(rows) == 2
     assert {(r.staff_id, r.action, r.object_id, r.detail) for r in rows} == {
         (worker.pk, AccessAction.VIEW, token.pk, "events=2 names=0")}
+    # the events name the case (its number): the row lists its person (「一覧で表示」)
+    assert {tuple(r.listed.values_list("person_id_value", flat=True)) for r in rows} == {(case.person_id,)}
 
 
 def test_unknown_revoked_and_malformed_tokens_are_404_and_not_logged(worker, client):

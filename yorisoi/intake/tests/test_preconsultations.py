@@ -201,7 +201,7 @@ def test_clerk_never_sees_pre_consultations(center, clerk_client):
     for url in (reverse("intake:preconsultation_list"), _detail(entry), reverse("intake:preconsultation_meeting"),
                 reverse("intake:preconsultation_create")):
         assert clerk_client.get(url).status_code == 403, url
-    assert AccessLog.objects.filter(action=AccessAction.DENIED, section="pre_consultation").exists()
+    assert AccessLog.objects.filter(action=AccessAction.DENIED, section="intake.preconsultations").exists()
 
 
 def test_auditor_reads_but_does_not_write(center, auditor_client):

@@ -116,10 +116,27 @@ def test_submit_without_js_stops_on_a_same_name_person_until_the_worker_chooses(
     assert f'name="existing_person" value="{existing.pk}"' in text
     assert not Case.objects.exists()
 
-    response = worker_client.post(URL, referral_post(family_name="斎藤", existing_person="new"))
+    # 「別人として新しく登録する」 with the list the page showed (its signed token)
+    shown = response.context["same_name"]["seen_token"]
+    assert f'name="same_name_seen" value="{shown}"' in text
+    response = worker_client.post(URL, referral_post(family_name="斎藤", existing_person="new",
+                                                     same_name_seen=shown))
     assert response.status_code == 302
     assert Person.objects.count() == 2
     assert Case.objects.get().person.family_name == "斎藤"
+
+
+def test_choosing_a_new_person_without_having_seen_every_same_name_person_asks_again(center, worker_client):
+    PersonFactory(center=center, family_name="齋藤", given_name="次郎")
+    shown = worker_client.post(URL, referral_post(family_name="斎藤")).context["same_name"]["seen_token"]
+    newcomer = PersonFactory(center=center, family_name="斎藤", given_name="次郎")  # registered meanwhile
+
+    response = worker_client.post(URL, referral_post(family_name="斎藤", existing_person="new", same_name_seen=shown))
+    assert response.status_code == 200
+    text = body(response)
+    assert "同じ名前の人がいます。" in text
+    assert f'name="existing_person" value="{newcomer.pk}"' in text
+    assert Person.objects.count() == 2 and not Case.objects.exists()
 
 
 @time_machine.travel(NOON, tick=False)
@@ -177,3 +194,25 @@ def test_clerks_and_auditors_may_not_take_a_referral(request, client_name):
 
 def test_director_takes_referrals_too(director_client):
     assert director_client.get(URL).status_code == 200
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_first_record_carries_the_time_of_the_call_not_of_typing(center, worker, worker_client):
+    response = worker_client.post(URL, referral_post(called_at="2026-11-20T09:15"))
+    assert response.status_code == 302
+    record = Activity.objects.get()
+    assert record.occurred_at == dt.datetime(2026, 11, 20, 0, 15, tzinfo=dt.UTC)  # 9:15 in Japan
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_call_time_in_the_future_is_refused_and_the_form_keeps_the_input(center, worker, worker_client):
+    response = worker_client.post(URL, referral_post(called_at="2026-11-21T09:15"))
+    text = body(response)
+    assert response.status_code == 200
+    assert "これからの予定は記録できません" in text and "架空地方検察庁 再犯防止対策室" in text
+    assert not Case.objects.exists() and not Activity.objects.exists()
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_call_time_defaults_to_now_on_the_form(worker_client):
+    assert 'value="令和8年11月20日 12:00"' in body(worker_client.get(URL))

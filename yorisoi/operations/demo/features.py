@@ -29,14 +29,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Center, Role, Staff
+from yorisoi.cases import services as case_services
 from yorisoi.cases.models import Case, Phase
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.partners.models import Organization, OrganizationKind
 from yorisoi.procedures.dates import add_months
+from yorisoi.workflow import services as workflow
 
 from . import names, texts
 from .directory import RESIDENTIAL, Agency
 from .generator import JST_OFFSET, CaseHint
+from .office import describe_office
 
 # Directory kinds the persons' consent covers (partners.OrganizationKind codes).
 CONSENT_KINDS = ("municipality", "consultation_support", "community_support_center", "hospital", "health_center",
@@ -49,6 +52,12 @@ URGENT_KINDS = ("rehabilitation_facility", "self_reliance_home")
 class FeatureReport:
     counts: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+
+
+# The consultation's requester kind (統計) from the kind of the asking agency.
+REQUESTER_FOR_KIND = {"prosecutors_office": "prosecutor", "probation_office": "probation", "police": "police",
+                      "lawyer": "lawyer", "correctional_facility": "correctional", "municipality": "municipality",
+                      "hospital": "hospital"}
 
 
 def _at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -109,8 +118,38 @@ class CaseDescriber:
             rng = random.Random(self.seed * 1_000_003 + hint.index)
             actor = case.main_staff if case.main_staff is not None and case.main_staff.is_active else self.worker
             self._describe(hint, case, actor, rng, template)
+        self._pause_one()
+        self._reoffences()
         self._center_wide()
         return self.report
+
+    def _reoffences(self) -> None:
+        """Two reoffences known during follow-up (再犯の把握), for the outcomes dashboard."""
+        from yorisoi.people import services as people
+
+        open_later = [c for c in self.cases.values() if c.phase in ("follow_up", "settlement")]
+        for n, case in enumerate(sorted(open_later, key=lambda c: c.pk)[:2]):
+            actor = case.main_staff if case.main_staff is not None and case.main_staff.is_active else self.worker
+            self.step("再犯の把握", people.record_reoffence, actor=actor, case=case,
+                      occurred_on=self.past(self.today - dt.timedelta(days=20 + 30 * n)),
+                      offence_category=("theft", "fraud")[n], disposition="", source=("justice", "facility")[n],
+                      note="（架空）受入先から連絡があり、警察で事情を聴かれたと分かった。")
+
+    def _pause_one(self) -> None:
+        """休止: the last detailed case in 定着支援 or フォローアップ lost contact; one try to reach the person."""
+        case = next((self.cases[h.case_id] for h in reversed(self.hints) if h.case_id in self.cases
+                     and self.cases[h.case_id].phase in (Phase.SETTLEMENT, Phase.FOLLOW_UP)), None)
+        if case is None:
+            return
+        case.refresh_from_db()
+        actor = case.main_staff if case.main_staff is not None and case.main_staff.is_active else self.worker
+        today = timezone.localdate()
+        pause = self.step("休止", workflow.pause_case, actor=actor, case=case, expected_version=case.version,
+                          reason_kind="lost_contact", reason="携帯電話が解約され、アパートにも不在が続く（架空）",
+                          next_attempt_on=today + dt.timedelta(days=3))
+        if pause is not None:
+            self.step("再連絡", case_services.record_contact_attempt, actor=actor, case=case, attempted_on=today,
+                      method="visit", note="アパートを訪問したが不在。置き手紙を残した（架空）")
 
     def _describe(self, hint: CaseHint, case: Case, actor: Staff, rng: random.Random, template) -> None:
         from yorisoi.procedures import services as procedures
@@ -159,7 +198,7 @@ class CaseDescriber:
                   purposes=purposes, agency_kinds=kinds,
                   consented_on=self.past(case.referral_date + dt.timedelta(days=rng.randint(0, 3))),
                   form="written" if rng.random() < 0.85 else "oral", taken_by=actor,
-                  note="初回面接で同意書を読み上げて説明し、署名を得た。")
+                  note="初回面接で同意書を読み上げて説明し、署名を得た。", **_decision_support(case.person))
 
     # --- placements ---------------------------------------------------------------------------------------
     def _inquiries(self, hint, case, actor, rng) -> None:
@@ -282,15 +321,32 @@ class CaseDescriber:
         plan = self.step("支援計画", planning.create_plan, actor=actor, case=case, actions=actions,
                          plan_date=plan_date, review_date=review, person_goals=hint.goal,
                          staff_goals=rng.choice(texts.PLAN_STAFF_GOALS).format(**slots), person_wishes=hint.wish,
-                         agreement_date=plan_date, agreement_method="signature")
+                         agreement_date=plan_date, agreement_method="signature",
+                         **_decision_support(case.person))
         if plan is None or (case.phase == Phase.TEMPORARY_PLACEMENT and hint.index != 2 and rng.random() < 0.4):
             return  # a draft
         if self.step("支援計画の決裁申請", planning.submit, actor=actor, subject=plan) is None:
             return
+        approved = False
         if hint.index != 2 and self.director is not None and self.director.pk != actor.pk:
             plan.refresh_from_db()
-            self.step("支援計画の承認", planning.approve, actor=self.director, subject=plan,
-                      comment="本人の意向が目標に反映されている。承認します。")
+            approved = self.step("支援計画の承認", planning.approve, actor=self.director, subject=plan,
+                                 comment="本人の意向が目標に反映されている。承認します。") is not None
+        self._date_the_decision(plan, submitted=_at(self.past(plan_date + dt.timedelta(days=1)), 16),
+                                decided=_at(self.past(plan_date + dt.timedelta(days=rng.randint(2, 6))), 11)
+                                if approved else None)
+
+    @staticmethod
+    def _date_the_decision(plan, *, submitted, decided) -> None:
+        """The services stamp a 決裁 with the moment they run; the demo's plans were written months ago, so
+        their request and approval move to days after the plan (the history shows plausible dates)."""
+        from yorisoi.planning.models import ApprovalAction, ApprovalEvent, SupportPlan
+
+        SupportPlan.objects.filter(pk=plan.pk).update(submitted_at=submitted, **({"decided_at": decided} if decided
+                                                                                   else {}))
+        ApprovalEvent.objects.filter(plan=plan, action=ApprovalAction.SUBMITTED).update(at=submitted)
+        if decided:
+            ApprovalEvent.objects.filter(plan=plan, action=ApprovalAction.APPROVED).update(at=decided)
 
     # --- connections and follow-ups ------------------------------------------------------------------------
     def _connections(self, hint, case, actor, rng) -> None:
@@ -365,6 +421,11 @@ class CaseDescriber:
                 started = self.past(max(case.referral_date, procedure.due_date - dt.timedelta(days=10)))
                 self.step("手続きの着手", procedures.change_procedure_status, actor=actor, procedure=procedure,
                           expected_version=procedure.version, status="in_progress", on=started)
+        # the offices' decisions on what was done (開始決定・交付…), mostly granted, for the outcomes dashboard
+        for procedure in CaseProcedure.objects.filter(case=case, status="done").order_by("id"):
+            result = "granted" if rng.random() < 0.85 else "rejected"
+            self.step("手続きの結果", procedures.update_case_procedure, actor=actor, procedure=procedure,
+                      expected_version=procedure.version, result=result, decided_on=procedure.completed_on)
 
     # --- center-wide ---------------------------------------------------------------------------------------
     def _center_wide(self) -> None:
@@ -373,6 +434,8 @@ class CaseDescriber:
         self._pre_consultations(rng)
         self._consultations(rng)
         self._vacancies(rng)
+        self._meetings(rng)
+        describe_office(center=self.center, today=self.today, seed=self.seed, step=self.step)
 
     def _provision(self, rng) -> None:
         """Sharing agreements with a consultation office (used once) and a hospital (ending soon), and one
@@ -421,8 +484,78 @@ class CaseDescriber:
                       organization=organization, agency_name="" if organization else "保護観察所",
                       officer=f"{rng.choice(names.FAMILY_NAMES)[0]} {'保護観察官' if n == 0 else '検察事務官'}",
                       family_name=family, given_name=given, family_name_kana=family_kana, given_name_kana=given_kana,
-                      summary=summary, expected_timing=f"{format_era(expected)}頃の見込み", expected_date=expected,
+                      summary=summary, expected_timing=f"{format_checked(expected)}頃の見込み", expected_date=expected,
                       status=status, for_liaison_meeting=n == 0, staff=self.worker)
+
+    def _meetings(self, rng) -> None:
+        """A weekly case review (last week's with outcomes, the next ones scheduled), a daily-style morning meeting,
+        a case conference with two external participants and its minutes, a concern with an idea, an absence."""
+        from yorisoi.meetings import services as meetings
+        from yorisoi.partners.models import OrganizationContact
+
+        staff = list(Staff.objects.filter(center=self.center, is_active=True).order_by("username"))
+        open_cases = [self.cases[h.case_id] for h in self.hints
+                      if h.case_id in self.cases and self.cases[h.case_id].is_open]
+        last_week = self.today - dt.timedelta(days=7)
+        review = self.step("ケース検討", meetings.schedule_meeting, actor=self.worker, kind="weekly_review",
+                           title="ケース検討（週次の振り返り）", date=last_week, start_time=dt.time(16, 0),
+                           end_time=dt.time(17, 30), place="センター相談室", recurrence="weekly", staff=staff)
+        if review is not None:
+            for case, text in zip(open_cases[:2], texts.REVIEW_OUTCOMES, strict=False):
+                self.step("ケース検討の結果", meetings.record_review_outcome, actor=self.worker, meeting=review,
+                          case=case, outcome=text)
+        self.step("朝礼", meetings.schedule_meeting, actor=self.worker, kind="morning", title="朝礼・ミーティング",
+                  date=self.today, start_time=dt.time(9, 0), end_time=dt.time(9, 15), place="事務所",
+                  recurrence="weekly", staff=staff)
+        if not open_cases:
+            return
+        case = open_cases[0]
+        contacts = []
+        for contact in (OrganizationContact.objects.filter(center=self.center, ended_on__isnull=True)
+                        .select_related("organization").order_by("organization_id", "id")):
+            if all(c.organization_id != contact.organization_id for c in contacts):
+                contacts.append(contact)
+            if len(contacts) == 2:
+                break
+        conference = self.step("個別ケース会議", meetings.schedule_meeting, actor=self.worker,
+                               kind="case_conference", title="個別ケース会議（居所と生活保護）",
+                               date=self.today - dt.timedelta(days=3), start_time=dt.time(14, 0),
+                               end_time=dt.time(15, 0), place="市役所 第2会議室", staff=staff[:2],
+                               contacts=contacts, cases=[case], agenda="一時受入後の居所、生活保護の申請、通院先")
+        if conference is None:
+            return
+        conference = self.step("議事録", meetings.record_minutes, actor=self.worker, meeting=conference,
+                               expected_version=conference.version, discussion=texts.CONFERENCE_MINUTES)
+        if conference is None:
+            return
+        self.step("決定事項", meetings.add_decision, actor=self.worker, meeting=conference, case=case,
+                  text="生活保護の申請に同行し、結果が出るまで週1回訪問する（架空）", decided_by=self.director)
+        self.step("決定事項", meetings.add_decision, actor=self.worker, meeting=conference, case=case,
+                  text="通院先は本人の希望を聞いてから決める（架空）", is_team_decision=False)
+        owners = [self.worker, self.director or self.worker]
+        for n, text in enumerate(("福祉事務所に申請日を確認する（架空）", "受入先に最近の様子を聞く（架空）")):
+            self.step("会議で決めた対応", meetings.add_action, actor=self.worker, meeting=conference, case=case,
+                      description=text, owner=owners[n], due_date=self.today + dt.timedelta(days=2 + 3 * n))
+        concern = self.step("悩み・課題", meetings.raise_concern, actor=self.worker, case=case,
+                            text="本人が約束の時間に来ないことが続き、関わり方に迷っている（架空）")
+        if concern is not None and self.director is not None:
+            self.step("悩み・課題へのアイデア", meetings.add_idea, actor=self.director, concern=concern,
+                      text="訪問の時間を本人の生活のリズムに合わせて午後にしてみては（架空）")
+        study_case = open_cases[1] if len(open_cases) > 1 else case
+        study = self.step("事例検討会", meetings.schedule_meeting, actor=self.worker, kind="case_study",
+                          title="事例検討会（弁護士を招いて）", date=self.today + dt.timedelta(days=10),
+                          start_time=dt.time(18, 0), end_time=dt.time(19, 30), place="センター相談室",
+                          staff=staff, cases=[study_case])
+        material = study and self.step("事例検討の資料", meetings.draft_case_study, actor=self.worker,
+                                       case=study_case, meeting=study)
+        if material is not None:
+            self.step("事例検討の資料の公開", meetings.save_case_study, actor=self.worker, material=material,
+                      expected_version=material.version, release=True,
+                      text=material.text.replace("（ここに書いてください）",
+                                                 "約束の時間に来られない本人との関わり方（架空）"))
+        if len(staff) > 1:
+            self.step("不在の予定", meetings.add_absence, actor=self.worker, staff=staff[-1],
+                      date=self.today + dt.timedelta(days=1), kind="trip", note="研修（終日）")
 
     def _consultations(self, rng) -> None:
         from yorisoi.intake import services as intake
@@ -434,6 +567,7 @@ class CaseDescriber:
                       organization=organization, agency_name="" if organization else "地域包括支援センター",
                       officer=f"{rng.choice(names.FAMILY_NAMES)[0]} 社会福祉士", topic=topic, summary=summary,
                       minutes=30 + 15 * n, staff=self.worker, about_person=about_person,
+                      requester_kind=REQUESTER_FOR_KIND.get(kind, "other"),
                       person_initials="K.S." if about_person else "")
 
     def _vacancies(self, rng) -> None:
@@ -450,3 +584,16 @@ class CaseDescriber:
 
 def describe_cases(*, center: Center, hints: list[CaseHint], seed: int, today: dt.date) -> FeatureReport:
     return CaseDescriber(center=center, hints=hints, seed=seed, today=today).run()
+
+
+def _decision_support(person) -> dict:
+    """意思決定支援 for persons whose certificates or care level suggest it (no random draw: the stream of the
+    other demo values stays as it was)."""
+    kinds = set(person.certificates.values_list("kind", flat=True))
+    if "intellectual" in kinds:
+        return {"capacity_concern": "some", "decision_supporters": ["person", "supporter"],
+                "decision_support_note": "ふりがなを振った短い文と絵で説明し、本人の言葉で言い直してもらって確かめた。"}
+    if person.care_level.startswith("c"):
+        return {"capacity_concern": "some", "decision_supporters": ["person", "family"],
+                "decision_support_note": "家族の同席のもとで、日を改めてもう一度説明し、本人の気持ちが同じか確かめた。"}
+    return {}

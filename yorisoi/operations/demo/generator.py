@@ -22,6 +22,7 @@ import multiprocessing
 import random
 import resource
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,11 +30,16 @@ from queue import Empty
 from types import SimpleNamespace
 
 from django.db import connection, transaction
+from django.db.models.functions import Length
 
 from yorisoi.accounts.models import Center, Staff
 from yorisoi.cases.models import FLAG_SUGGESTIONS, Case, CaseFlag, CaseNumberCounter, PhaseTransition
-from yorisoi.common.eras import format_era
-from yorisoi.people.models import DisabilityCertificate, ExternalContact, FamilyContact, Person
+from yorisoi.cases.services import own_duty_programme
+from yorisoi.common.dates import format_checked
+from yorisoi.partners.models import Organization
+from yorisoi.partners.selectors import MIN_NAME_LENGTH
+from yorisoi.people.keys import person_keys
+from yorisoi.people.models import DisabilityCertificate, ExternalContact, FamilyContact, Person, PersonSearchKey
 from yorisoi.people.services import derive_search_key
 from yorisoi.procedures.dates import add_months
 from yorisoi.records.models import Activity
@@ -153,6 +159,7 @@ class _Chunk:
     family: list[tuple[int, dict]] = field(default_factory=list)
     certificates: list[tuple[int, dict]] = field(default_factory=list)
     externals: list[tuple[int, dict]] = field(default_factory=list)
+    search_keys: list[tuple[int, dict]] = field(default_factory=list)
     cases: list[tuple[int, dict]] = field(default_factory=list)
     previous_cases: list[int | None] = field(default_factory=list)  # index of the case each one reopens
     transitions: list[tuple[int, dict]] = field(default_factory=list)
@@ -237,17 +244,72 @@ def _landline(rng: random.Random) -> str:
     return f"0{rng.randint(3, 99)}-0{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}"
 
 
+def _residence(key: str, kind: str, municipality: str) -> dict:
+    """住居不定 and the 住民票 status, from their own stream (seeded by the person) so that adding them did not
+    change any other generated value. 職権消除 is commoner after custody (exit support)."""
+    rng = random.Random(zlib.crc32(key.encode()))
+    deleted = 0.3 if kind == "exit" else 0.15
+    roll = rng.random()
+    status = ("deleted" if roll < deleted else "unknown" if roll < deleted + 0.1
+              else "" if roll < deleted + 0.25 else "present")
+    return {"no_fixed_abode": kind == "entrance" and rng.random() < 0.2, "registration_status": status,
+            "registration_municipality": municipality if status in ("deleted", "present") else ""}
+
+
 def _mobile(rng: random.Random) -> str:
     # Mobile numbers 0X0-0… are not allocated.
     return f"0{rng.choice('789')}0-0{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}"
 
 
+def _side_rng(*parts) -> random.Random:
+    """A generator for the statistics fields, seeded from the row itself: drawing from the main stream would
+    shift every later draw and change the rest of the demo data."""
+    return random.Random("|".join(map(str, parts)))
+
+
+def _disability_kinds(disabilities: list[str], birth) -> dict:
+    side = _side_rng("disability", birth, *disabilities)
+    return {
+        "disability_intellectual": "intellectual" in disabilities,
+        "disability_mental": "mental" in disabilities,
+        "disability_physical": "physical" in disabilities,
+        "disability_developmental": "intellectual" in disabilities and side.random() < 0.2,
+        "dementia_suspected": "elderly" in disabilities and side.random() < 0.4,
+        "disability_brain_injury": side.random() < 0.03,
+    }
+
+
+COORDINATION_FOR_KIND = {"exit": "special", "entrance": "suspect"}
+SENTENCE_FOR_KIND = {"exit": ("imprisonment",), "entrance": ("suspended_prosecution", "suspended", "fine",
+                                                              "suspended_probation", "not_prosecuted")}
+
+
+def _statistics_fields(kind: str, release, path, referral, today) -> dict:
+    """Coordination type, the actual release date (released into the placement that follows coordination) and
+    the per-case justice snapshot, for the outcomes dashboard."""
+    side = _side_rng("case", kind, referral, release)
+    coordination = COORDINATION_FOR_KIND.get(kind, "other")
+    if coordination == "special" and side.random() < 0.25:
+        coordination = "general"
+    released = release if release and release <= today and len(path) > 2 else None
+    stage = {"exit": "inmate", "entrance": side.choice(("suspect", "defendant"))}.get(kind, "")
+    sentence = side.choice(SENTENCE_FOR_KIND.get(kind, ("",)))
+    disposition = {"imprisonment": "release_expiry", "suspended_prosecution": "suspended_prosecution",
+                   "not_prosecuted": "not_prosecuted", "fine": "summary"}.get(sentence, "judgment" if sentence else "")
+    return {"coordination_type": coordination, "actual_release_date": released, "justice_stage": stage,
+            "sentence_type": sentence, "disposition": disposition,
+            "disposition_date": released or (referral if kind == "entrance" else None)}
+
+
 class DemoGenerator:
     def __init__(self, *, center: Center, staff: Sequence[Staff], seed: int, today: dt.date | None = None,
                  chunk_size: int = 1000, parallel: bool = True, directory: Directory | None = None,
-                 detailed: int = DETAILED_PERSONS, progress: Callable[[SeedStats, int], None] | None = None):
+                 detailed: int = DETAILED_PERSONS, progress: Callable[[SeedStats, int], None] | None = None,
+                 records: bool = True):
         self.center = center
+        self.records = records  # False: no support records (bench_search only needs persons, keys and cases)
         self.center_id = center.pk
+        self.own_duty_id = own_duty_programme(center.pk).pk
         self.staff_ids = [member.pk for member in staff]
         if not self.staff_ids:
             raise ValueError("the center has no staff to assign cases to")
@@ -287,13 +349,27 @@ class DemoGenerator:
                 stats.cpu_seconds = time.process_time() - cpu_started  # this process; the child's is extra
                 if self.progress:
                     self.progress(stats, persons)
+            self._link_organizations()
         stats.child_cpu_seconds = _children_cpu() - children_before
         return stats
+
+    def _link_organizations(self) -> None:
+        """The records' 相手方 organization (records.services sets it on the records it writes; these rows bypass
+        it): set-based, one UPDATE per organization, longest names first (organization_named_in's rule)."""
+        organizations = (Organization.objects.filter(center_id=self.center_id)
+                         .annotate(_name_length=Length("name")).filter(_name_length__gte=MIN_NAME_LENGTH)
+                         .order_by("-_name_length", "id").values_list("pk", "name"))
+        with transaction.atomic():
+            for pk, name in organizations:
+                (Activity.objects.filter(center_id=self.center_id, organization__isnull=True,
+                                         counterpart__contains=name).update(organization_id=pk))
 
     def _build(self, start: int, persons: int) -> _Chunk:
         chunk = _Chunk()
         for index in range(start, min(persons, start + self.chunk_size)):
             self._person(chunk, index)
+        if not self.records:
+            chunk.activities.clear()
         return chunk
 
     def _chunks_in_child(self, starts: range, persons: int) -> Iterator[dict]:
@@ -369,6 +445,8 @@ class DemoGenerator:
                              table(DisabilityCertificate).prepare([r for _, r in chunk.certificates], later=PERSON)),
             "externals": ([p for p, _ in chunk.externals],
                           table(ExternalContact).prepare([r for _, r in chunk.externals], later=PERSON)),
+            "search_keys": ([p for p, _ in chunk.search_keys],
+                            table(PersonSearchKey).prepare([r for _, r in chunk.search_keys], later=PERSON)),
             "cases": (case_person, chunk.previous_cases,
                       table(Case).prepare([r for _, r in chunk.cases], later=(*PERSON, "previous_case_id"))),
             "transitions": ([c for c, _ in chunk.transitions],
@@ -390,7 +468,7 @@ class DemoGenerator:
             person_ids = ids(Person, persons)
             writer.insert(Person, persons, ids=person_ids)
             for model, key in ((FamilyContact, "family"), (DisabilityCertificate, "certificates"),
-                               (ExternalContact, "externals")):
+                               (ExternalContact, "externals"), (PersonSearchKey, "search_keys")):
                 parents, prepared = chunk[key]
                 writer.insert(model, prepared, ids=ids(model, prepared),
                               parents={"person_id": [person_ids[p] for p in parents]})
@@ -525,23 +603,27 @@ class DemoGenerator:
             phone=_mobile(rng) if rng.random() < 0.45 else "",
             postal_code=address[0], prefecture=address[1], municipality=address[2], address_line=address[3],
             return_wish=rng.choice(texts.RETURN_WISHES).format(**slots),
+            **_residence(f"{family_name}{given_name}{birth}", kind, address[2]),
             care_level=CARE_LEVEL.pick(rng) if elderly else "",
             disability_support_level=SUPPORT_LEVEL.pick(rng) if disabilities else "",
             public_assistance=public_assistance,
             public_assistance_office=welfare.label if public_assistance in ("receiving", "applying") else "",
             health_conditions=health[0], medication=health[1], hospitals=health[2],
+            **_disability_kinds(disabilities, birth),
             justice_status=justice_status, offence_category=offence,
             justice_details=self._justice_details(rng, offence, justice_status, latest, slots["custody"]),
             justice_agencies=f"{slots['pp']}（{slots['pros']}）、{slots['custody']}、{slots['lawyer']}",
             wishes=wish, created_by_id=main, updated_by_id=main,
             created_at=created, updated_at=created, _history_user=main,
         )
-        # derive_search_key reads only the name fields; a light stand-in saves building a model instance.
-        person["search_key"] = derive_search_key(SimpleNamespace(
-            family_name=family_name, given_name=given_name, family_name_kana=family_kana,
-            given_name_kana=given_kana, aliases=aliases))
+        # derive_search_key and person_keys read only the name fields; a light stand-in saves building a model.
+        names_only = SimpleNamespace(family_name=family_name, given_name=given_name, family_name_kana=family_kana,
+                                     given_name_kana=given_kana, aliases=aliases, phone=person["phone"])
+        person["search_key"] = derive_search_key(names_only)
         p = len(chunk.persons)
         chunk.persons.append(person)
+        chunk.search_keys += [(p, {"center_id": self.center_id, "kind": kind, "key": key})
+                              for kind, key in person_keys(names_only)]
 
         self._family(chunk, rng, p, family_name, age, created, main)
         self._certificates(chunk, rng, p, disabilities, prefecture, first_day, created, main)
@@ -631,7 +713,7 @@ class DemoGenerator:
         when = min(when, self.today) if status != "in_custody" else max(when, self.today)
         # Since 2025-06-01 懲役 and 禁錮 are one sentence, 拘禁刑.
         sentence = "拘禁刑" if when >= dt.date(2025, 6, 1) else "懲役"
-        how = texts.DISPOSITIONS.get(status, "").format(date=format_era(when), sentence=sentence,
+        how = texts.DISPOSITIONS.get(status, "").format(date=format_checked(when), sentence=sentence,
                                                         amount=rng.choice((100000, 200000, 300000, 500000)),
                                                         prison=custody)
         return what + how
@@ -679,7 +761,11 @@ class DemoGenerator:
                 while renewal < self.today - dt.timedelta(days=200):
                     renewal += dt.timedelta(days=730)
             elif kind == "intellectual" and rng.random() < 0.5:
-                renewal = issued + dt.timedelta(days=365 * rng.randint(2, 5))
+                period = dt.timedelta(days=365 * rng.randint(2, 5))
+                renewal = issued + period
+                # a re-judgement years overdue would be 「2225日超過」 on the first screen: the demo's is the next one
+                while renewal < self.today - dt.timedelta(days=200):
+                    renewal += period
             chunk.certificates.append((p, dict(
                 kind=kind, grade=grade, issuing_prefecture=issuer, number=f"第{rng.randint(1000, 99999)}号",
                 issued_on=issued, renewal_due=renewal, created_at=created, updated_at=created,
@@ -796,12 +882,13 @@ class DemoGenerator:
         created = _at(referral, rng, 9, 11)
         last_change = _at(starts[-1], rng)
         release = spec["release"]
-        slots["release"] = f"{format_era(release)}に釈放予定" if release else "釈放の時期は未定"
+        slots["release"] = f"{format_checked(release)}に釈放予定" if release else "釈放の時期は未定"
         case = dict(
             center_id=self.center_id, number=self._case_number(referral.year), kind=kind, referral_source=source,
             referral_agency=agency, referral_officer=officer,
             referral_contact=_landline(rng) if agency else "", referral_date=referral,
-            expected_release_date=release,
+            expected_release_date=release, funding_programme_id=self.own_duty_id,
+            **_statistics_fields(kind, release, path, referral, self.today),
             release_place=slots["custody"] if release else "",
             start_date=starts[1] if len(path) > 1 and path[1] != "closed" else None,
             end_date=spec["end"], phase=spec["phase"], main_staff_id=main,

@@ -202,6 +202,10 @@ def _apply(target: Target, person_id: int, *, now, files: list) -> dict[str, int
     if model._meta.label_lower == "people.person":
         updated += ["search_key", "anonymised_at"]
     model._base_manager.bulk_update(rows, updated)
+    if model._meta.label_lower == "people.person":
+        from yorisoi.people.services import rewrite_search_keys
+
+        rewrite_search_keys(rows)  # the names are gone: so are the keys made from them
     counts["anonymised"] = len(rows)
     if history is not None:
         history.bulk_history_create(rows, update=True, default_change_reason=CHANGE_REASON, default_date=now)

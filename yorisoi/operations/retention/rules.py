@@ -74,7 +74,7 @@ def set_retention_rules(*, actor: Staff, years: dict[str, int], request=None) ->
         raise ValidationError(errors)
     current = rules_for(actor.center_id)
     changed = {code: (current[code], years[code]) for code in KINDS_BY_CODE if current[code] != years[code]}
-    existing = {rule.kind: rule for rule in RetentionRule.objects.select_for_update().filter(center_id=actor.center_id)}
+    existing = {rule.kind: rule for rule in policy.of_center(RetentionRule.objects.select_for_update(), actor)}
     for code, (_, after) in changed.items():
         rule = existing.get(code) or RetentionRule(center_id=actor.center_id, kind=code)
         rule.years = after

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from conftest import verified_client
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.common import nightly as registry
 from yorisoi.operations import nightly
@@ -107,10 +108,12 @@ def test_a_run_already_started_is_not_run_again():
     assert run.status == RunStatus.RUNNING and run.finished_at is None
 
 
-def test_the_page_warns_when_nothing_was_enqueued_tonight(director_client, settings):
+def test_the_page_warns_when_nothing_was_enqueued_tonight(director, settings):
     settings.YORISOI_NIGHTLY_AT = "00:00"
-    with time_machine.travel(timezone.localtime().replace(hour=9)):
-        page = director_client.get(reverse("operations:nightly")).content.decode()
+    # a fixed morning, logged in inside it: "now, at 9 o'clock" went nine hours forward when CI ran after midnight
+    # and the idle session had expired
+    with time_machine.travel(dt.datetime(2026, 12, 9, 9, 0, tzinfo=TOKYO), tick=False):
+        page = verified_client(director).get(reverse("operations:nightly")).content.decode()
     assert "スケジューラー" in page and "止まっている可能性" in page
 
 
@@ -120,7 +123,7 @@ def test_only_directors_and_auditors_see_the_nightly_runs(director_client, audit
     assert auditor_client.get(reverse("operations:nightly")).status_code == 200
     assert worker_client.get(reverse("operations:nightly")).status_code == 403
     assert clerk_client.get(reverse("operations:nightly")).status_code == 403
-    assert AccessLog.objects.filter(action=AccessAction.DENIED, section="nightly").count() == 2
+    assert AccessLog.objects.filter(action=AccessAction.DENIED, section="operations.review").count() == 2
 
 
 def test_finished_task_rows_are_pruned_after_thirty_days():

@@ -14,7 +14,7 @@ from yorisoi.people.models import (
     Person,
     Sex,
 )
-from yorisoi.people.services import derive_search_key
+from yorisoi.people.services import derive_search_key, rewrite_search_keys
 
 
 class PersonFactory(DjangoModelFactory):
@@ -42,6 +42,7 @@ class PersonFactory(DjangoModelFactory):
         obj.search_key = derive_search_key(obj)
         if create:
             obj.save()
+            rewrite_search_keys([obj])
 
 
 class FamilyContactFactory(DjangoModelFactory):

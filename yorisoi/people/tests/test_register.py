@@ -79,21 +79,45 @@ def test_same_name_needs_explicit_confirmation(center, worker_client):
     first = worker_client.post("/people/new/", data)
     assert first.status_code == 200
     page = body(first)
-    assert "同じ氏名の対象者が既に登録されています" in page
+    assert "同じ人かもしれない対象者が既に登録されています" in page
     assert f"/people/{existing.pk}/" in page
-    assert "同名の別人として登録する" in page
+    assert "上の人とは別人として登録する" in page
     assert 'value="090-1111-2222"' in page  # what was typed is kept
     assert Person.objects.count() == 1
 
-    second = worker_client.post("/people/new/", {**data, "confirm_same_name": "on"})
+    # The confirmation names the candidates the page showed (a signed token in the form).
+    shown = first.context["form"]["same_name_seen"].value()
+    second = worker_client.post("/people/new/", {**data, "confirm_same_name": "on", "same_name_seen": shown})
     assert second.status_code == 302
     assert Person.objects.count() == 2
+
+
+def test_a_confirmation_that_did_not_show_every_same_name_person_asks_again(center, worker_client):
+    PersonFactory(center=center, family_name="架空", given_name="一郎")
+    data = {**BASE_POST, "phone": "090-1111-2222"}
+    shown = worker_client.post("/people/new/", data).context["form"]["same_name_seen"].value()
+    newcomer = PersonFactory(center=center, family_name="架空", given_name="一郎")  # registered meanwhile
+
+    again = worker_client.post("/people/new/", {**data, "confirm_same_name": "on", "same_name_seen": shown})
+    assert again.status_code == 200
+    page = body(again)
+    assert "確認の後に、同じ名前の人がもう一人登録されました。" in page
+    assert f"/people/{newcomer.pk}/" in page
+    assert Person.objects.count() == 2
+    forged = worker_client.post("/people/new/", {**data, "confirm_same_name": "on", "same_name_seen": "[1, 2]"})
+    assert forged.status_code == 200 and Person.objects.count() == 2  # a token not signed by us names nobody
+
+    shown = again.context["form"]["same_name_seen"].value()
+    assert not again.context["form"]["confirm_same_name"].value()  # ticked again by the user, knowingly
+    third = worker_client.post("/people/new/", {**data, "confirm_same_name": "on", "same_name_seen": shown})
+    assert third.status_code == 302
+    assert Person.objects.count() == 3
 
 
 def test_same_name_check_folds_variant_kanji_and_kana(center, worker_client):
     PersonFactory(center=center, family_name="齋藤", given_name="一郎")
     response = worker_client.post("/people/new/", {**BASE_POST, "family_name": "斎藤"})
-    assert "同じ氏名の対象者が既に登録されています" in body(response)
+    assert "同じ人かもしれない対象者が既に登録されています" in body(response)
 
 
 def test_same_name_check_ignores_other_centers(other_center, worker_client):

@@ -149,3 +149,38 @@ def test_external_contact_with_agency_reference(person, worker_client):
         "active": "on"})
     page = body(worker_client.get(f"/people/{person.pk}/"))
     assert "弁護士" in page and "当番-77" in page
+
+
+# --- justice agencies' officers are justice information --------------------------------------------------
+
+
+def test_the_clerk_never_sees_a_justice_agencys_officer_on_the_face_sheet(person, clerk_client, worker_client):
+    ExternalContactFactory(person=person, role="prosecutor_clerk", name="架空 検察事務官", agency="架空地方検察庁",
+                           agency_reference="検第12345号")
+    ExternalContactFactory(person=person, role="caseworker", name="架空 ケースワーカー", agency="架空市福祉課",
+                           agency_reference="福-77")
+    for url in (f"/people/{person.pk}/", f"/people/{person.pk}/print/"):
+        page = body(clerk_client.get(url))
+        assert "架空 ケースワーカー" in page and "福-77" in page
+        assert "検察事務官" not in page and "検第12345号" not in page and "架空地方検察庁" not in page
+    worker_page = body(worker_client.get(f"/people/{person.pk}/"))
+    assert "架空 検察事務官" in worker_page and "検第12345号" in worker_page
+
+
+def test_the_clerk_may_not_open_add_or_change_a_justice_contact(person, clerk, clerk_client, director_client):
+    officer = ExternalContactFactory(person=person, role="probation_officer")
+    assert director_client.get(f"/people/{person.pk}/contacts/{officer.pk}/edit/").status_code == 200
+    assert clerk_client.get(f"/people/{person.pk}/contacts/{officer.pk}/edit/").status_code == 404
+    assert clerk_client.post(f"/people/{person.pk}/contacts/{officer.pk}/delete/").status_code == 404
+    form = body(clerk_client.get(f"/people/{person.pk}/contacts/add/"))
+    assert "市町村のケースワーカー" in form and "保護観察官" not in form and "弁護士" not in form
+    response = clerk_client.post(f"/people/{person.pk}/contacts/add/",
+                                 {"role": "lawyer", "name": "架空 弁護人", "agency": "架空法律事務所"})
+    assert response.status_code == 200 and not ExternalContact.objects.filter(name="架空 弁護人").exists()
+    with pytest.raises(PermissionDenied):  # the service holds the same rule for a command or an import
+        services.add_external_contact(actor=clerk, person=person, role="lawyer", name="架空", agency="架空事務所")
+    with pytest.raises(PermissionDenied):
+        services.update_external_contact(actor=clerk, contact=officer, role="other")
+    with pytest.raises(PermissionDenied):
+        services.remove_external_contact(actor=clerk, contact=officer)
+    assert ExternalContact.objects.filter(pk=officer.pk, role="probation_officer").exists()

@@ -291,7 +291,10 @@ def test_the_organization_page_shows_residents_capacity_and_logs_the_look(worker
     assert response.status_code == 200
     assert rows["placement"].person.full_name in body
     assert "定員" in body and "4名" in body
-    assert "空き 最大<strong>3</strong>名" in body and "計算（要確認）" in body  # only the residents recorded here
+    # No report: an estimate, never shown as a confirmed figure; the inquiry of `rows` was refused for 満床 an
+    # hour ago, so the estimate (4 − 1 recorded resident) falls to the beds freed since: none.
+    assert '<span class="badge badge-estimate">推定</span> 満床' in body and "要確認" in body
+    assert "直近30日に満床で断られた：1回" in body
     row = AccessLog.objects.order_by("id")[before:].get()
     assert (row.section, row.object_id, row.detail) == ("placements_residents", home.pk, "residents=1")
 
@@ -328,6 +331,34 @@ def test_the_vacancy_search_from_a_case_is_prefilled_from_the_person(worker_clie
     assert "同じ市区町村" in body
 
 
+@time_machine.travel(NOON, tick=False)
+def test_the_vacancy_search_from_a_case_wants_a_bed_on_the_expected_release_date(worker_client, case, home):
+    case.expected_release_date = dt.date(2026, 12, 4)
+    case.save()
+    response = worker_client.get(reverse("placements:vacancy_search") + f"?case={case.pk}")
+    assert response.context["form"].cleaned_data["on"] == dt.date(2026, 12, 4)
+    assert "入所したい日は釈放予定日（令和8年12月4日）です。" in response.content.decode()
+    case.expected_release_date = dt.date(2026, 11, 1)  # already past: the person is out, a bed from tomorrow
+    case.save()
+    response = worker_client.get(reverse("placements:vacancy_search") + f"?case={case.pk}")
+    assert response.context["form"].cleaned_data["on"] == dt.date(2026, 11, 21)
+    assert "釈放予定日" not in response.content.decode()
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_written_vacancy_report_is_recorded_and_shown_as_such(worker_client, home):
+    response = worker_client.post(reverse("placements:vacancy_report", args=[home.pk]), {
+        "vacancy-vacancies": "2", "vacancy-method": "written", "vacancy-reported_at": "2026-11-20T10:00"})
+    assert response.status_code == 302
+    assert VacancyReport.objects.get(organization=home).method == "written"
+    body = worker_client.get(reverse("placements:organization", args=[home.pk])).content.decode()
+    assert "書面確認" in body
+    response = worker_client.post(reverse("placements:vacancy_report", args=[home.pk]), {
+        "vacancy-vacancies": "2", "vacancy-method": "fax-machine"})
+    assert response.status_code == 200 and VacancyReport.objects.count() == 1
+    assert "確認の方法の選択肢から選んでください。" in response.content.decode()
+
+
 def test_the_vacancy_search_answers_htmx_with_the_results_only(worker_client, home):
     response = worker_client.get(reverse("placements:vacancy_search") + "?on=2026-11-21&sex=male&age=72",
                                  headers={"HX-Request": "true"})
@@ -348,4 +379,4 @@ def test_refusal_summary_and_network_pages_open(worker_client, auditor_client, r
 def test_a_vacancy_report_newer_than_the_placements_is_shown(worker_client, home, rows):
     VacancyReportFactory(organization=home, vacancies=0)
     body = worker_client.get(reverse("placements:organization", args=[home.pk])).content.decode()
-    assert "満床" in body and "電話等で確認した空き" in body
+    assert "満床" in body and "電話確認の空き0名" in body

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from yorisoi.cases.models import ClosureOutcome
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.partners.models import Organization
 from yorisoi.partners.tests.factories import OrganizationFactory, kind
@@ -31,60 +32,169 @@ def _place(home, *, entered_on=dt.date(2026, 11, 1), **kwargs):
 # --- the displayed figure --------------------------------------------------------------------------------
 
 
+def _record(worker, home, *, entered_on=TODAY, case=None):
+    case = case or CaseFactory(person=PersonFactory(center=home.center), main_staff=worker)
+    return services.record_placement(actor=worker, case=case, organization=home, kind="self_reliance_home",
+                                     funding="urgent_protection", entered_on=entered_on)
+
+
+def _answer(home, *, at, result="refused", reason="full", case=None):
+    return InquiryFactory(case=case or CaseFactory(person=PersonFactory(center=home.center)), organization=home,
+                          inquired_at=at, result=result, refusal_reason=reason if result == "refused" else "")
+
+
 @time_machine.travel(T0, tick=False)
-def test_without_a_report_the_vacancy_is_capacity_minus_current_placements(worker, center):
+def test_without_a_report_the_vacancy_is_an_estimate_from_capacity_minus_current_placements(worker, center):
     home = residence(center=center, capacity=4)
     _place(home)
     _place(home)
     v = _vacancy(worker, home)
-    assert (v.source, v.value, v.occupied, v.capacity) == ("computed", 2, 2, 4)
-    assert v.explanation.startswith("定員4名 − 寄り添いに記録された入所者2名")
+    assert (v.source, v.value, v.occupied, v.capacity, v.confirmed) == ("estimate", 2, 2, 4, False)
+    assert v.explanation.startswith("推定：定員4名 − 寄り添いに記録された入所者2名")
 
 
 @time_machine.travel(T0, tick=False)
-def test_a_report_newer_than_the_last_placement_change_wins(worker, center):
+def test_the_issue_scenario_a_phone_report_of_2_minus_one_placement_shows_1(worker, center):
+    """「空き2名（電話確認）」, three earlier refusals for 満床, one placement after the call: 1.
+    The old rule showed 「空き最大3名・計算」 (capacity 4 − the one resident yorisoi knows)."""
+    home = residence(center=center, capacity=4)
+    for days in (12, 9, 5):
+        _answer(home, at=T0 - dt.timedelta(days=days))
+    VacancyReportFactory(organization=home, vacancies=2, method="phone", reported_at=T0 - dt.timedelta(days=1),
+                         staff=worker)
+    _record(worker, home)
+    v = _vacancy(worker, home)
+    assert (v.source, v.value, v.placed_since, v.confirmed) == ("report", 1, 1, True)
+    assert v.explanation.startswith("電話確認の空き2名（R8.11.19 10:00、")
+    assert "その後に記録された入所1名を引いた数です。" in v.explanation
+    assert v.refusal_note == "直近30日に満床で断られた：3回（最後 R8.11.15 10:00）"
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_report_newer_than_the_last_placement_is_shown_as_it_is(worker, center):
     home = residence(center=center, capacity=4)
     _place(home, occupancy_changed_at=T0 - dt.timedelta(days=2))
     VacancyReportFactory(organization=home, vacancies=0, reported_at=T0 - dt.timedelta(hours=1), staff=worker)
     v = _vacancy(worker, home)
     assert (v.source, v.value) == ("report", 0)
     assert v.as_of == T0 - dt.timedelta(hours=1)
-    assert "電話等で確認した空き（R8.11.20 09:00、" in v.explanation
+    assert "電話確認の空き0名（R8.11.20 09:00、" in v.explanation
+    assert "その後に入所や受入可の記録はありません。" in v.explanation
 
 
 @time_machine.travel(T0, tick=False)
-def test_a_placement_recorded_after_the_call_makes_the_computed_figure_win(worker, center):
-    home = residence(center=center, capacity=4)
-    VacancyReportFactory(organization=home, vacancies=3, reported_at=T0 - dt.timedelta(hours=1))
+def test_the_shown_vacancy_is_never_more_than_the_report_even_after_exits(worker, center):
+    home = residence(center=center, capacity=10)
+    staying = _place(home, entered_on=dt.date(2026, 10, 1))
+    VacancyReportFactory(organization=home, vacancies=1, reported_at=T0 - dt.timedelta(days=2))
+    services.end_placement(actor=worker, placement=staying, exited_on=dt.date(2026, 11, 19), exit_reason="moved_on",
+                           expected_version=1)
+    v = _vacancy(worker, home)
+    assert (v.source, v.value) == ("report", 1)  # capacity − recorded residents would say 10
+
+
+@time_machine.travel(T0, tick=False)
+def test_placements_and_acceptances_after_the_report_are_subtracted_but_not_below_zero(worker, center):
+    home = residence(center=center, capacity=10)
+    VacancyReportFactory(organization=home, vacancies=3, reported_at=T0 - dt.timedelta(days=2))
+    _record(worker, home)
+    _answer(home, at=T0 - dt.timedelta(days=1), result="accepted")
+    v = _vacancy(worker, home)
+    assert (v.value, v.placed_since, v.accepted_since) == (1, 1, 1)
+    assert "その後に記録された入所1名・受入可の回答1件を引いた数です。" in v.explanation
+    _answer(home, at=T0 - dt.timedelta(hours=3), result="accepted")
+    _answer(home, at=T0 - dt.timedelta(hours=2), result="accepted")
+    assert _vacancy(worker, home).value == 0
+
+
+@time_machine.travel(T0, tick=False)
+def test_an_acceptance_followed_by_its_placement_counts_once(worker, center):
+    home = residence(center=center, capacity=10)
+    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=2))
     case = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
-    services.record_placement(actor=worker, case=case, organization=home, kind="self_reliance_home",
-                              funding="urgent_protection", entered_on=TODAY)
+    _answer(home, at=T0 - dt.timedelta(days=1), result="accepted", case=case)
+    assert _vacancy(worker, home).value == 1
+    _record(worker, home, case=case)
     v = _vacancy(worker, home)
-    assert (v.source, v.value) == ("computed", 3)
-    assert "電話確認より後に入退所の記録があるため計算値を表示" in v.explanation
+    assert (v.value, v.placed_since, v.accepted_since) == (1, 1, 0)
 
 
 @time_machine.travel(T0, tick=False)
-def test_an_edit_that_moves_nobody_does_not_outdate_the_report(worker, center):
+def test_an_acceptance_no_longer_holds_a_bed_once_the_person_went_elsewhere_or_the_case_closed(worker, center):
+    home = residence(center=center, name="受け入れたホーム", capacity=10)
+    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=2))
+    elsewhere = CaseFactory(person=PersonFactory(center=center), main_staff=worker)
+    _answer(home, at=T0 - dt.timedelta(days=1), result="accepted", case=elsewhere)
+    _answer(home, at=T0 - dt.timedelta(days=1), result="accepted", case=CaseFactory(
+        person=PersonFactory(center=center), phase="closed", closure_outcome=ClosureOutcome.choices[0][0]))
+    assert _vacancy(worker, home).value == 1  # the closed case's acceptance is free already
+    _record(worker, residence(center=center, name="別のホーム"), case=elsewhere)
+    assert _vacancy(worker, home).value == 2
+
+
+@time_machine.travel(T0, tick=False)
+def test_answers_and_placements_before_the_report_are_already_in_it(worker, center):
+    home = residence(center=center, capacity=10)
+    _answer(home, at=T0 - dt.timedelta(days=3), result="accepted")
+    _place(home, entered_on=dt.date(2026, 11, 17), occupancy_changed_at=T0 - dt.timedelta(days=3))
+    # Recorded late (after the call) for a stay that began before it: the facility had counted that person.
+    _place(home, entered_on=dt.date(2026, 11, 15), occupancy_changed_at=T0 - dt.timedelta(hours=1))
+    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=2))
+    assert _vacancy(worker, home).value == 2
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_booking_after_the_report_counts_only_if_it_still_holds_the_bed_on_the_desired_date(worker, center):
+    home = residence(center=center, capacity=10)
+    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=1))
+    _place(home, entered_on=dt.date(2026, 11, 25), exited_on=dt.date(2026, 11, 28), exit_reason="moved_on")
+    assert _vacancy(worker, home, on=dt.date(2026, 11, 26)).value == 1
+    assert _vacancy(worker, home, on=dt.date(2026, 12, 1)).value == 2
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_refusal_for_full_after_the_report_makes_it_full(worker, center):
+    home = residence(center=center, capacity=10)
+    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=2))
+    _answer(home, at=T0 - dt.timedelta(days=1))
+    _answer(home, at=T0 - dt.timedelta(hours=5), reason="out_of_scope")  # another reason says nothing on beds
+    v = _vacancy(worker, home)
+    assert (v.source, v.value, v.confirmed, v.refused_at) == ("refused", 0, True, T0 - dt.timedelta(days=1))
+    assert "R8.11.19 10:00に満床で断られています" in v.explanation
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_recent_refusal_for_full_lowers_the_estimate_to_the_beds_freed_since(worker, center):
+    home = residence(center=center, capacity=10)
+    leaving = [_place(home, entered_on=dt.date(2026, 10, 1)) for _ in range(2)]
+    assert _vacancy(worker, home).value == 8
+    _answer(home, at=T0 - dt.timedelta(days=3))
+    v = _vacancy(worker, home)
+    assert (v.source, v.value, v.has_room) == ("estimate", 0, False)
+    assert v.refusal_note.startswith("直近30日に満床で断られた：1回")
+    services.end_placement(actor=worker, placement=leaving[0], exited_on=dt.date(2026, 11, 19),
+                           exit_reason="moved_on", expected_version=1)
+    v = _vacancy(worker, home)
+    assert (v.value, v.freed_since) == (1, 1)
+    assert "満床で断られたため、その後の退所の記録1名までにしています。" in v.explanation
+
+
+@time_machine.travel(T0, tick=False)
+def test_refusals_older_than_a_month_no_longer_lower_the_estimate(worker, center):
     home = residence(center=center, capacity=4)
-    placement = _place(home, occupancy_changed_at=T0 - dt.timedelta(days=3))
-    VacancyReportFactory(organization=home, vacancies=1, reported_at=T0 - dt.timedelta(hours=1))
-    services.update_placement(actor=worker, placement=placement, expected_version=1, notes="架空のメモ",
-                              funding="public_assistance")
-    assert _vacancy(worker, home).source == "report"
-    services.update_placement(actor=worker, placement=placement, expected_version=2,
-                              entered_on=dt.date(2026, 11, 2))
-    assert _vacancy(worker, home).source == "computed"
+    _answer(home, at=T0 - dt.timedelta(days=vacancy.RECENT_REFUSAL_DAYS + 1))
+    v = _vacancy(worker, home)
+    assert (v.source, v.value, v.full_refusals) == ("estimate", 4, [])
 
 
 @time_machine.travel(T0, tick=False)
-def test_without_capacity_an_older_report_is_shown_as_possibly_outdated(worker, center):
+def test_an_old_report_is_still_shown_with_a_word_to_check_it(worker, center):
     home = residence(center=center, capacity=None)
-    VacancyReportFactory(organization=home, vacancies=2, reported_at=T0 - dt.timedelta(days=3))
-    _place(home, occupancy_changed_at=T0 - dt.timedelta(days=1))
+    VacancyReportFactory(organization=home, vacancies=2, method="written", reported_at=T0 - dt.timedelta(days=40))
     v = _vacancy(worker, home)
-    assert (v.source, v.value) == ("report_outdated", 2)
-    assert "電話で確認してください" in v.explanation
+    assert (v.source, v.value, v.old_report) == ("report", 2, True)
+    assert v.explanation.startswith("書面確認の空き2名")
+    assert "確認から30日以上たっています" in v.explanation
 
 
 def test_without_capacity_or_report_the_vacancy_is_unknown(worker, center):
@@ -170,6 +280,18 @@ def _criteria(**kwargs):
 
 def _names(results):
     return [r.organization.name for r in results]
+
+
+def test_within_a_proximity_rank_confirmed_figures_come_before_larger_estimates(worker, center):
+    """The issue: a 救護施設 「最大80名」 ranked above the only phone-confirmed vacancy of the same group."""
+    residence(center=center, name="救護施設（推定）", kind=kind("relief_facility"), capacity=80)
+    confirmed = residence(center=center, name="電話で確認したホーム", capacity=None)
+    VacancyReportFactory(organization=confirmed, vacancies=1)
+    residence(center=center, name="遠いホーム", municipality="川越市", capacity=None)
+    VacancyReportFactory(organization=Organization.objects.get(name="遠いホーム"), vacancies=5)
+    results = vacancy.search(user=worker, criteria=_criteria(municipality="さいたま市浦和区"))
+    assert _names(results) == ["電話で確認したホーム", "救護施設（推定）", "遠いホーム"]
+    assert [r.vacancy.source for r in results] == ["report", "estimate", "report"]
 
 
 def test_search_finds_a_facility_that_takes_a_72_year_old_man_with_care_level_2(worker, center):

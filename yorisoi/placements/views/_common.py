@@ -7,12 +7,7 @@ from django.urls import reverse
 from yorisoi.cases import selectors as case_selectors
 from yorisoi.partners import selectors as partner_selectors
 
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from ..forms import OrganizationQuery
 
 
 def _case_context(case, access, **extra) -> dict:
@@ -23,15 +18,20 @@ def _section_url(case_id: int, anchor: str = "") -> str:
     return reverse("placements:case", args=[case_id]) + anchor
 
 
-def _with_version(form, version: int):
-    """What the user typed, carrying the current version so that a second, informed save goes through."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(version)
-    return data
+def _query(request) -> dict:
+    """The page's query parameters, read once per request (a bad one is named on the page once)."""
+    if not hasattr(request, "_placement_query"):
+        request._placement_query = OrganizationQuery.read(request).values
+    return request._placement_query
 
 
 def _prefilled_organization(request):
-    org_id = _int_or_none(request.GET.get("organization"))
+    org_id = _query(request)["organization"]
     if org_id is None:
         return None
     return partner_selectors.organizations_for(request.user).select_related("kind").filter(pk=org_id).first()
+
+
+def _kinds(request) -> dict:
+    """The initial of a form's hidden `kinds`: 「all」 when the page was opened from 「ほかの種別の機関から選ぶ」."""
+    return {"kinds": "all"} if _query(request)["kinds"] == "all" else {}

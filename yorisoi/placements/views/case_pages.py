@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
+from yorisoi.privacy.policy.areas import disclosure_access
 
 from .. import selectors, services
 from ..forms import (
@@ -22,27 +23,56 @@ from ..forms import (
     PlacementForm,
     add_service_errors,
 )
-from ..models import JUSTICE_REFUSAL_REASONS, KIND_FOR_ORGANIZATION_KIND, ConnectionStatusChange, ExitReason
-from ._common import _case_context, _prefilled_organization, _section_url, _with_version
+from ..models import JUSTICE_REFUSAL_REASONS, KIND_FOR_ORGANIZATION_KIND, ConnectionStatusChange, ExitReason, Sharing
+from ._common import _case_context, _kinds, _prefilled_organization, _section_url
 
 # --- the case section --------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("placements.view")
 def case_section(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "view", section="placements")
     section = selectors.case_placements(user=request.user, case=case)
     selectors.label_reasons(section.inquiries, can_see_justice=access.can_see_justice)
     return render(request, "placements/case_section.html", _case_context(
         case, access, section=section, page_title="居所・受入照会・つなぎ", today=timezone.localdate(),
-        justice_reasons=JUSTICE_REFUSAL_REASONS,
+        justice_reasons=JUSTICE_REFUSAL_REASONS, may_provide=disclosure_access(request.user).can_provide,
     ))
+
+
+SHARING_HINT = ("本人の情報を伝えたときは、一覧の「第三者提供記録を作る」から記録してください"
+                "（伝えていなければ「提供なし」）。")
+
+
+def _no_sharing(request, subject, case, anchor: str):
+    if request.method == "POST":
+        try:
+            services.record_sharing(actor=request.user, subject=subject, sharing=Sharing.NONE, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"「{subject.place_name}」には個人情報を提供していない"
+                                      "（口頭・匿名での照会）と記録しました。")
+    return redirect(_section_url(case.pk, anchor))
+
+
+@rule("placements.write")
+def inquiry_no_sharing(request, pk: int):
+    """「提供なし（口頭・匿名での照会）」: the inquiry passed no personal data, so it needs no 第三者提供記録."""
+    inquiry, case, _access = selectors.get_inquiry_or_404(request, pk, "edit")
+    return _no_sharing(request, inquiry, case, f"#inquiry-{inquiry.pk}")
+
+
+@rule("placements.write")
+def connection_no_sharing(request, pk: int):
+    connection, case, _access = selectors.get_connection_or_404(request, pk, "edit")
+    return _no_sharing(request, connection, case, f"#connection-{connection.pk}")
 
 
 # --- placements ---------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("placements.write")
 def placement_create(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section="placement")
     user = request.user
@@ -68,7 +98,7 @@ def placement_create(request, case_pk: int):
                 return redirect(_section_url(case.pk, f"#placement-{placement.pk}"))
     else:
         organization = _prefilled_organization(request)
-        initial = {"entered_on": timezone.localdate()}
+        initial = {"entered_on": timezone.localdate(), **_kinds(request)}
         if organization is not None:
             initial["organization"] = organization.pk
             if organization.kind.code in KIND_FOR_ORGANIZATION_KIND:
@@ -81,10 +111,10 @@ def placement_create(request, case_pk: int):
         page_title="居所を登録"))
 
 
-@rule("staff")
+@rule("placements.write")
 def placement_edit(request, pk: int):
     placement, case, access = selectors.get_placement_or_404(request, pk, "edit")
-    initial = PlacementForm.initial_for(placement)
+    initial = {**PlacementForm.initial_for(placement), **_kinds(request)}
     exited = placement.exited_on is not None
     stale, status = None, 200
     form = PlacementForm(request.POST or None, initial=initial, user=request.user, access=access, creating=False,
@@ -95,7 +125,7 @@ def placement_edit(request, pk: int):
                                       expected_version=form.cleaned_data["version"], **form.values())
         except StaleEditError as error:
             stale, status = error, 409
-            form = PlacementForm(_with_version(form, error.current.version), initial=initial, user=request.user,
+            form = PlacementForm(merged_form_data(form, error), initial=initial, user=request.user,
                                  access=access, creating=False, exited=exited)
             form.is_valid()
         except ValidationError as error:
@@ -108,7 +138,7 @@ def placement_edit(request, pk: int):
         status=status)
 
 
-@rule("staff")
+@rule("placements.write")
 def placement_exit(request, pk: int):
     placement, case, access = selectors.get_placement_or_404(request, pk, "edit")
     if placement.exited_on is not None:
@@ -125,7 +155,7 @@ def placement_exit(request, pk: int):
                                    expected_version=data["version"], request=request)
         except StaleEditError as error:
             stale, status = error, 409
-            form = PlacementExitForm(_with_version(form, error.current.version), access=access)
+            form = PlacementExitForm(merged_form_data(form, error), access=access)
             form.is_valid()
         except ValidationError as error:
             add_service_errors(form, error)
@@ -139,11 +169,11 @@ def placement_exit(request, pk: int):
 # --- inquiries ------------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("placements.write")
 def inquiry_create(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section="placement_inquiry")
     organization = _prefilled_organization(request)
-    initial = {"organization": organization.pk} if organization else {}
+    initial = {"organization": organization.pk, **_kinds(request)} if organization else _kinds(request)
     form = InquiryForm(request.POST or None, initial=initial, user=request.user, access=access, creating=True,
                        organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -152,8 +182,9 @@ def inquiry_create(request, case_pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            hint = SHARING_HINT if inquiry.organization_id else ""
             messages.success(request, f"「{inquiry.place_name}」への受入照会を記録しました"
-                                      f"（{inquiry.get_result_display()}）。")
+                                      f"（{inquiry.get_result_display()}）。{hint}")
             return redirect(_section_url(case.pk, f"#inquiry-{inquiry.pk}"))
     refusals = selectors.refusal_summary(user=request.user, organization=organization) if organization else []
     return render(request, "placements/inquiry_form.html", _case_context(
@@ -161,14 +192,14 @@ def inquiry_create(request, case_pk: int):
         refusal_row=refusals[0] if refusals else None, page_title="受入照会を記録"))
 
 
-@rule("staff")
+@rule("placements.write")
 def inquiry_edit(request, pk: int):
     inquiry, case, access = selectors.get_inquiry_or_404(request, pk, "edit")
     context = _case_context(case, access, inquiry=inquiry, creating=False, page_title="受入照会を編集")
     if inquiry.refusal_reason in JUSTICE_REFUSAL_REASONS and not access.can_see_justice:
         # The reason is justice data this user may not see, so they cannot edit the row without changing it.
         return render(request, "placements/inquiry_form.html", {**context, "form": None, "locked": True})
-    initial = InquiryForm.initial_for(inquiry)
+    initial = {**InquiryForm.initial_for(inquiry), **_kinds(request)}
     stale, status = None, 200
     form = InquiryForm(request.POST or None, initial=initial, user=request.user, access=access, creating=False,
                        organization=inquiry.organization_id)
@@ -178,7 +209,7 @@ def inquiry_edit(request, pk: int):
                                     expected_version=form.cleaned_data["version"], **form.values())
         except StaleEditError as error:
             stale, status = error, 409
-            form = InquiryForm(_with_version(form, error.current.version), initial=initial, user=request.user,
+            form = InquiryForm(merged_form_data(form, error), initial=initial, user=request.user,
                                access=access, creating=False, organization=inquiry.organization_id)
             form.is_valid()
         except ValidationError as error:
@@ -193,11 +224,11 @@ def inquiry_edit(request, pk: int):
 # --- service connections -----------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("placements.write")
 def connection_create(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section="service_connection")
     organization = _prefilled_organization(request)
-    initial = {"organization": organization.pk} if organization else {}
+    initial = {"organization": organization.pk, **_kinds(request)} if organization else _kinds(request)
     form = ConnectionForm(request.POST or None, initial=initial, user=request.user, access=access, creating=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,8 +237,9 @@ def connection_create(request, case_pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            hint = SHARING_HINT if connection.organization_id else ""
             messages.success(request, f"「{connection.place_name}」へのつなぎ"
-                                      f"（{connection.get_service_kind_display()}）を登録しました。")
+                                      f"（{connection.get_service_kind_display()}）を登録しました。{hint}")
             return redirect(_section_url(case.pk, f"#connection-{connection.pk}"))
     return render(request, "placements/connection_form.html", _case_context(
         case, access, form=form, creating=True, page_title="つなぎを依頼"))
@@ -217,15 +249,15 @@ def _render_connection(request, connection, case, access, *, form=None, status_f
     started = connection.started_on is not None
     context = _case_context(
         case, access, connection=connection, creating=False, page_title="つなぎ（経過と状況）", stale=stale,
-        form=form or ConnectionForm(initial=ConnectionForm.initial_for(connection), user=request.user, access=access,
-                                    creating=False, started=started),
+        form=form or ConnectionForm(initial={**ConnectionForm.initial_for(connection), **_kinds(request)},
+                                    user=request.user, access=access, creating=False, started=started),
         status_form=status_form or ConnectionStatusForm(connection=connection, access=access),
         changes=list(ConnectionStatusChange.objects.filter(connection=connection).select_related("changed_by")),
     )
     return render(request, "placements/connection_form.html", context, status=status)
 
 
-@rule("staff")
+@rule("placements.connection")
 def connection_edit(request, pk: int):
     # Reading the connection and its status history is open to whoever sees the case (auditors too).
     action = "edit" if request.method == "POST" else "view"
@@ -241,7 +273,7 @@ def connection_edit(request, pk: int):
             services.update_connection(actor=request.user, connection=connection, request=request,
                                        expected_version=form.cleaned_data["version"], **form.values())
         except StaleEditError as error:
-            form = ConnectionForm(_with_version(form, error.current.version), initial=initial, user=request.user,
+            form = ConnectionForm(merged_form_data(form, error), initial=initial, user=request.user,
                                   access=access, creating=False, started=started)
             form.is_valid()
             return _render_connection(request, error.current, case, access, form=form, stale=error, status=409)
@@ -253,7 +285,7 @@ def connection_edit(request, pk: int):
     return _render_connection(request, connection, case, access, form=form)
 
 
-@rule("staff")
+@rule("placements.write")
 def connection_status(request, pk: int):
     connection, case, access = selectors.get_connection_or_404(request, pk, "edit")
     if request.method != "POST":
@@ -267,7 +299,7 @@ def connection_status(request, pk: int):
                 note=data.get("note", ""), expected_version=data["version"], request=request)
         except StaleEditError as error:
             current = error.current
-            form = ConnectionStatusForm(_with_version(form, current.version), connection=current, access=access)
+            form = ConnectionStatusForm(with_their_version(form, error), connection=current, access=access)
             form.is_valid()
             return _render_connection(request, current, case, access, status_form=form, stale=error, status=409)
         except ValidationError as error:

@@ -12,17 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.privacy import policy
-from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services, vacancy
-from ..forms import VacancyReportForm, VacancySearchForm, add_service_errors
+from ..forms import REFUSAL_PERIODS, CaseQuery, RefusalQuery, VacancyReportForm, VacancySearchForm, add_service_errors
 from ..models import JUSTICE_REFUSAL_REASONS
-from ._common import _int_or_none
 
 # --- an organization: residents, capacity, vacancy ---------------------------------------------------------
 
@@ -30,11 +27,11 @@ from ._common import _int_or_none
 def _render_organization(request, organization, *, report_form=None, status=200):
     user = request.user
     residents = selectors.residents(user=user, organization=organization)
-    shown = len(residents.current) + len(residents.booked) + len(residents.recent_exits)
-    if shown:
-        # Persons' names appear on this page: one row saying who looked at whose stay (no person id: several).
-        log_access(request=request, action=AccessAction.VIEW, obj=organization, section="placements_residents",
-                   detail=f"residents={shown}")
+    inquiries = selectors.organization_inquiries(user=user, organization=organization)
+    shown = [*residents.current, *residents.booked, *residents.recent_exits]
+    # Persons' names and case numbers appear on this page: one row naming them (「一覧で表示」).
+    policy.log_listed(request, [*shown, *inquiries], obj=organization, section="placements_residents",
+                      detail=f"residents={len(shown)}")
     refusals = selectors.refusal_summary(user=user, organization=organization)
     return render(request, "placements/organization_detail.html", {
         "nav": "partners", "organization": organization, "today": timezone.localdate(),
@@ -45,20 +42,19 @@ def _render_organization(request, organization, *, report_form=None, status=200)
         "residents": residents,
         "reports": selectors.vacancy_reports(user=user, organization=organization),
         "refusal_row": refusals[0] if refusals else None,
-        "inquiries": selectors.label_reasons(selectors.organization_inquiries(user=user, organization=organization),
-                                             can_see_justice=policy.access_for(user).can_see_justice),
+        "inquiries": selectors.label_reasons(inquiries, can_see_justice=policy.access_for(user).can_see_justice),
         "report_form": report_form or VacancyReportForm(),
         "justice_reasons": JUSTICE_REFUSAL_REASONS,
     }, status=status)
 
 
-@rule("staff")
+@rule("placements.view")
 def organization_page(request, pk: int):
     organization = partner_selectors.get_organization_or_404(request, pk)
     return _render_organization(request, organization)
 
 
-@rule("staff")
+@rule("placements.write")
 def vacancy_report(request, pk: int):
     organization = partner_selectors.get_organization_or_404(request, pk)
     if not partner_selectors.directory_access(request.user).can_edit_directory:
@@ -86,19 +82,19 @@ def _as_query(initial: dict) -> QueryDict:
     for name, value in initial.items():
         if value is None or value is False or value == "":
             continue
-        data[name] = format_era(value) if isinstance(value, dt.date) else ("on" if value is True else str(value))
+        data[name] = format_checked(value) if isinstance(value, dt.date) else ("on" if value is True else str(value))
     return data
 
 
-@rule("staff")
+@rule("placements.view")
 def vacancy_search(request):
     user = request.user
     case = access = None
-    case_pk = _int_or_none(request.GET.get("case"))
+    case_pk = CaseQuery.read(request).values["case"]
     if case_pk is not None:
         case, access = policy.get_case_or_404(request, case_pk, "view", section="vacancy_search")
     submitted = "on" in request.GET
-    initial = VacancySearchForm.initial_for(user=user, person=case.person if case else None)
+    initial = VacancySearchForm.initial_for(user=user, case=case)
     form = VacancySearchForm(request.GET if submitted else _as_query(initial))
     results = None
     if form.is_valid():
@@ -116,6 +112,7 @@ def vacancy_search(request):
         "place_given": bool(form.is_valid() and (form.cleaned_data["municipality"] or form.cleaned_data["prefecture"])),
         "justice_reasons": JUSTICE_REFUSAL_REASONS,
         "may_record": case is not None and (access.can_edit if access else False),
+        "from_release": case is not None and initial["on"] == case.expected_release_date,
     }
     template = "placements/vacancy_search.html"
     if request.htmx:
@@ -125,15 +122,12 @@ def vacancy_search(request):
 
 # --- refusal reasons per facility ----------------------------------------------------------------------------
 
-REFUSAL_PERIODS = [(0, "すべて"), (90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]
 
 
-@rule("staff")
+@rule("placements.view")
 def refusal_summary(request):
-    days = _int_or_none(request.GET.get("days"))
-    if days not in dict(REFUSAL_PERIODS):
-        days = 365
-    kind_id = _int_or_none(request.GET.get("kind"))
+    query = RefusalQuery.read(request).values
+    days, kind_id = query["days"], query["kind"]
     since = timezone.localdate() - dt.timedelta(days=days) if days else None
     rows = selectors.refusal_summary(user=request.user, since=since, kind_id=kind_id)
     return render(request, "placements/refusal_summary.html", {

@@ -30,6 +30,13 @@ from ..models import (
 )
 from ._common import check_writer
 
+
+def closure_item_handling(closure: ClosureRequest) -> dict:
+    """The choices stored with the request ({(kind, pk): (handling, reason)}): workflow refuses the closure when
+    an item opened after the request has none (the approver then returns the request)."""
+    return {row.key: (row.handling, row.reason) for row in closure.items.all()}
+
+
 SELF_APPROVAL_MESSAGE = ("自分が申請したものは決裁できません。"
                          "管理者または決裁代行に指定された別の職員が決裁してください。")
 CLOSURE_REASON = "終結（決裁済み）"
@@ -114,7 +121,7 @@ def approve(*, actor: Staff, subject: SupportPlan | ClosureRequest, comment: str
         case_services.change_case_phase(actor=actor, case=case, to_phase="closed", reason=CLOSURE_REASON,
                                         expected_version=case.version, closure_outcome=current.outcome,
                                         closure_summary=current.summary, approved_closure=current,
-                                        request=request)
+                                        item_handling=closure_item_handling(current), request=request)
     _log(request, actor, current, "approval=approved")
     return record_event(current, actor=actor, action=ApprovalAction.APPROVED, comment=comment.strip())
 

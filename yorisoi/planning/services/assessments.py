@@ -10,7 +10,7 @@ from django.db import transaction
 
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case
-from yorisoi.common.concurrency import StaleEditError, changes_since
+from yorisoi.common.concurrency import StaleEditError, changes_since, version_row
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
@@ -93,7 +93,8 @@ def update_assessment(*, actor: Staff, assessment: Assessment, expected_version:
     check_same_center(actor, assessor)
     current = Assessment._base_manager.select_for_update().get(pk=assessment.pk)
     if current.version != expected_version:
-        raise StaleEditError(current, stale_changes(current, expected_version))
+        raise StaleEditError(current, stale_changes(current, expected_version),
+                              base=version_row(current, expected_version))
     new_version = expected_version + 1
     changed = _write_entries(current, entries, version=new_version)
     header = (kind, assessed_on, assessor.pk if assessor else None, summary.strip())

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case
-from yorisoi.common.concurrency import StaleEditError, changes_since, lock_for_edit
+from yorisoi.common.concurrency import StaleEditError, changes_since, lock_for_edit, version_row
 from yorisoi.partners.models import Organization
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -20,8 +20,10 @@ from ..models import ApprovalStatus, PlanAction, SupportPlan
 from ._common import check_same_center, check_writer, child_changes
 
 PLAN_FIELDS = ["plan_date", "review_date", "person_goals", "staff_goals", "person_wishes", "revision_reason",
-               "agreement_date", "agreement_method", "agreement_note"]
-TEXT_FIELDS = {"person_goals", "staff_goals", "person_wishes", "revision_reason", "agreement_note"}
+               "agreement_date", "agreement_method", "agreement_note",
+               "capacity_concern", "decision_supporters", "decision_support_note"]
+TEXT_FIELDS = {"person_goals", "staff_goals", "person_wishes", "revision_reason", "agreement_note",
+               "decision_support_note"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def update_plan(*, actor: Staff, plan: SupportPlan, expected_version: int, actio
     check_writer(actor, plan.case)
     current = SupportPlan._base_manager.select_for_update().get(pk=plan.pk)
     if current.version != expected_version:
-        raise StaleEditError(current, stale_changes(current, expected_version))
+        raise StaleEditError(current, stale_changes(current, expected_version),
+                              base=version_row(current, expected_version))
     if not current.is_editable:
         raise ValidationError(f"第{current.revision}版は{current.get_status_display()}のため変更できません。"
                               "変更するときは改訂して新しい版を作ってください。")

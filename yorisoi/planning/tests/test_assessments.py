@@ -146,7 +146,7 @@ def test_clerk_cannot_write(assessment, clerk_client):
     assert clerk_client.get(reverse("planning:assessment_create", args=[assessment.case_id])).status_code == 403
     edit = reverse("planning:assessment_edit", args=[assessment.case_id, assessment.pk])
     assert clerk_client.post(edit, _form(assessment)).status_code == 403
-    assert AccessLog.objects.filter(action="denied", section="assessment").exists()
+    assert AccessLog.objects.filter(action="denied", section="planning.write").exists()
 
 
 def test_outsider_gets_404_for_every_assessment_page(assessment, outsider_client):

@@ -293,3 +293,22 @@ def test_clerk_auditor_and_outsider_get_no_pdf(plan, clerk_client, auditor_clien
     assert clerk_client.get(url).status_code == 403
     assert auditor_client.get(url).status_code == 403
     assert outsider_client.get(url).status_code == 404
+
+
+def test_the_approver_sees_decide_and_the_requester_sees_withdraw(plan, worker, worker_client, director_client):
+    services.submit(actor=worker, subject=plan)
+    url = reverse("planning:plan", args=[plan.case_id])
+    director_page = director_client.get(url).content.decode()
+    assert "決裁する" in director_page and "申請を取り下げる" not in director_page
+    worker_page = worker_client.get(url).content.decode()
+    assert "申請を取り下げる" in worker_page and "決裁する" not in worker_page
+
+
+def test_the_owner_menu_offers_partners_by_kind_and_never_a_justice_agency(case, center, worker_client):
+    from yorisoi.partners.tests.factories import kind
+
+    OrganizationFactory(center=center, name="架空市役所", kind=kind("municipality"))
+    OrganizationFactory(center=center, name="架空地方検察庁", kind=kind("prosecutors_office"))
+    page = worker_client.get(reverse("planning:plan_create", args=[case.pk])).content.decode()
+    assert f'<optgroup label="関係機関：{kind("municipality").label}">' in page and "架空市役所" in page
+    assert "架空地方検察庁" not in page

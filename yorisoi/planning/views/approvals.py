@@ -19,19 +19,21 @@ from ..models import ApproverDelegation
 from ._common import context, load_case, post_only
 
 
-@rule("staff")
+@rule("planning.view")
 def approval_list(request):
     user = request.user
     pa = rules.planning_access(user)
     lists = selectors.approval_lists(user=user, may_approve=pa.can_approve)
+    policy.log_listed(request, [*lists.to_decide, *lists.returned, *lists.waiting, *lists.recent],
+                      section="approvals")
     return render(request, "planning/approval_list.html", {
         "lists": lists, "pa": pa, "access": policy.access_for(user), "nav": "approvals",
-        "delegations": list(ApproverDelegation.objects.filter(center_id=user.center_id)
+        "delegations": list(policy.of_center(ApproverDelegation, user)
                             .select_related("staff").order_by("id")),
     })
 
 
-@rule("director")
+@rule("planning.delegate")
 def approver_list(request):
     """決裁代行: the director names the workers who may approve in their place."""
     form = DelegationForm(request.POST or None, user=request.user)
@@ -43,16 +45,16 @@ def approver_list(request):
         else:
             messages.success(request, f"{delegation.staff}さんを決裁代行に指定しました。")
             return redirect("planning:approvers")
-    delegations = list(ApproverDelegation.objects.filter(center_id=request.user.center_id)
+    delegations = list(policy.of_center(ApproverDelegation, request.user)
                        .select_related("staff", "granted_by").order_by("id"))
     return render(request, "planning/approver_list.html", {
         "form": form, "delegations": delegations, "access": policy.access_for(request.user), "nav": "approvals",
     })
 
 
-@rule("director")
+@rule("planning.delegate")
 def approver_revoke(request, pk: int):
-    delegation = ApproverDelegation.objects.filter(pk=pk, center_id=request.user.center_id).select_related(
+    delegation = policy.of_center(ApproverDelegation, request.user).filter(pk=pk).select_related(
         "staff").first()
     if delegation is None:
         raise Http404("決裁代行の指定が見つかりません。")
@@ -64,7 +66,7 @@ def approver_revoke(request, pk: int):
     return redirect("planning:approvers")
 
 
-@rule("staff")
+@rule("planning.view")
 def case_overview(request, case_pk: int):
     """アセスメント・支援計画・終結 of one case at a glance, with the 決裁の記録."""
     case, access, pa = load_case(request, case_pk, section="planning")

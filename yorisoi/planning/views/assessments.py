@@ -7,19 +7,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services
-from ..forms import AssessmentEditForm, AssessmentForm
+from ..forms import AssessmentCompareQuery, AssessmentEditForm, AssessmentForm, AssessmentStartQuery
 from ..models import AssessmentKind
 from ._common import context, load_case, no_write, require
 
 SECTION = "assessment"
 
 
-@rule("staff")
+@rule("planning.view")
 def assessment_list(request, case_pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     assessments = selectors.assessments_of(case=case, pa=pa)
@@ -29,7 +29,7 @@ def assessment_list(request, case_pk: int):
         compare_b=assessments[0].pk if assessments else None))
 
 
-@rule("staff")
+@rule("planning.view")
 def assessment_detail(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     assessment = selectors.get_assessment_or_404(case=case, pk=pk)
@@ -38,15 +38,16 @@ def assessment_detail(request, case_pk: int, pk: int):
         case, access, pa, assessment=assessment, rows=rows, tab="assessments"))
 
 
-@rule("staff")
+@rule("planning.write")
 def assessment_create(request, case_pk: int):
     case, access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
     domains = selectors.visible_domains(pa)
     previous = selectors.assessments_of(case=case, pa=pa)
+    chosen = AssessmentStartQuery.read(request).values
     source = None
-    if request.GET.get("from", "").isdigit():
-        source = selectors.get_assessment_or_404(case=case, pk=int(request.GET["from"]))
+    if chosen["source"] is not None:
+        source = selectors.get_assessment_or_404(case=case, pk=chosen["source"])
     if request.method == "POST":
         form = AssessmentForm(request.POST, user=request.user, domains=domains)
         if form.is_valid():
@@ -59,9 +60,7 @@ def assessment_create(request, case_pk: int):
                 messages.success(request, f"{created.get_kind_display()}を登録しました。")
                 return redirect("planning:assessment_detail", case.pk, created.pk)
     else:
-        kind = request.GET.get("kind")
-        if kind not in AssessmentKind.values:
-            kind = AssessmentKind.FULL if previous else AssessmentKind.MINIMAL
+        kind = chosen["kind"] or (AssessmentKind.FULL if previous else AssessmentKind.MINIMAL)
         initial = {}
         if source is not None:
             initial = AssessmentForm.initial_for(source, source.entries.all())
@@ -72,7 +71,7 @@ def assessment_create(request, case_pk: int):
         case, access, pa, form=form, source=source, previous=previous[:1], tab="assessments"))
 
 
-@rule("staff")
+@rule("planning.write")
 def assessment_edit(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -88,8 +87,10 @@ def assessment_edit(request, case_pk: int, pk: int):
                                            **form.head())
             except StaleEditError as error:
                 stale, status = error, 409
-                form = AssessmentEditForm(typed_with_version(request, error.current.version), user=request.user,
-                                          domains=domains, assessment=assessment)
+                blank = {f"d{d.pk}_{part}": "" for d in domains for part in ("findings", "needs", "level")}
+                data = merged_form_data(form, error, initial=lambda row: blank | AssessmentForm.initial_for(
+                    row, selectors.entries_at(assessment_id=row.id, version=row.version)))
+                form = AssessmentEditForm(data, user=request.user, domains=domains, assessment=assessment)
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -103,16 +104,16 @@ def assessment_edit(request, case_pk: int, pk: int):
         case, access, pa, form=form, assessment=assessment, stale=stale, tab="assessments"), status=status)
 
 
-@rule("staff")
+@rule("planning.compare")
 def assessment_compare(request, case_pk: int):
     """Two assessments side by side, domain by domain; domains whose content changed are marked."""
     case, access, pa = load_case(request, case_pk, section=SECTION)
     require(request, case, pa.can_read_content, section=SECTION, detail="compare")
     all_assessments = selectors.assessments_of(case=case, pa=pa)
     by_pk = {a.pk: a for a in all_assessments}
-    a_pk, b_pk = request.GET.get("a", ""), request.GET.get("b", "")
-    older = by_pk.get(int(a_pk)) if a_pk.isdigit() else None
-    newer = by_pk.get(int(b_pk)) if b_pk.isdigit() else None
+    chosen = AssessmentCompareQuery.read(request).values
+    a_pk, b_pk = chosen["a"], chosen["b"]
+    older, newer = by_pk.get(a_pk), by_pk.get(b_pk)
     if (a_pk and older is None) or (b_pk and newer is None):
         from django.http import Http404
 

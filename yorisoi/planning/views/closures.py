@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy.policy import rule
+from yorisoi.workflow import closure as checklist
 
 from .. import selectors, services
 from ..forms import ClosureEditForm, ClosureForm, DecisionForm
@@ -22,12 +23,19 @@ SECTION = "closure"
 
 def _detail(request, case, access, pa, closure, *, decision_form=None, status=200):
     events = [e for e in selectors.events_of(case=case) if e.closure_id == closure.pk]
+    items = list(closure.items.all())
+    # Items opened after the request have no choice yet: the approver sees them and returns the request.
+    unhandled = []
+    if closure.status in OPEN_STATUSES and case.is_open:
+        unhandled = checklist.unhandled(checklist.open_items_of(case),
+                                        {row.key: (row.handling, row.reason) for row in items})
     return render(request, "planning/closure_detail.html", context(
         case, access, pa, closure=closure, events=events, decision_form=decision_form or DecisionForm(),
+        items=items, unhandled=unhandled,
         earlier=[c for c in selectors.closures_of(case=case) if c.pk != closure.pk], tab="closure"), status=status)
 
 
-@rule("staff")
+@rule("planning.view")
 def closure(request, case_pk: int):
     """The closure tab: the request in progress if there is one, else the form to submit one."""
     case, access, pa = load_case(request, case_pk, section=SECTION)
@@ -35,7 +43,7 @@ def closure(request, case_pk: int):
     in_progress = next((c for c in closures if c.status in OPEN_STATUSES), None)
     if in_progress is not None:
         return redirect("planning:closure_detail", case.pk, in_progress.pk)
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(request.POST or None, open_items=checklist.open_items_of(case))
     if request.method == "POST":
         no_write(request, case, pa, SECTION)
         if form.is_valid():
@@ -51,13 +59,13 @@ def closure(request, case_pk: int):
         case, access, pa, form=form, closures=closures, closure=None, tab="closure"))
 
 
-@rule("staff")
+@rule("planning.view")
 def closure_detail(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     return _detail(request, case, access, pa, selectors.get_closure_or_404(case=case, pk=pk))
 
 
-@rule("staff")
+@rule("planning.write")
 def closure_edit(request, case_pk: int, pk: int):
     """A returned request: correct it and submit it again."""
     case, access, pa = load_case(request, case_pk, "edit", section=SECTION)
@@ -68,7 +76,7 @@ def closure_edit(request, case_pk: int, pk: int):
         return redirect("planning:closure_detail", case.pk, item.pk)
     stale, status = None, 200
     if request.method == "POST":
-        form = ClosureEditForm(request.POST)
+        form = ClosureEditForm(request.POST, open_items=checklist.open_items_of(case))
         if form.is_valid():
             values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
@@ -76,7 +84,7 @@ def closure_edit(request, case_pk: int, pk: int):
                                                 expected_version=form.cleaned_data["version"], **values)
             except StaleEditError as error:
                 stale, status = error, 409
-                form = ClosureEditForm(typed_with_version(request, error.current.version))
+                form = ClosureEditForm(merged_form_data(form, error), open_items=checklist.open_items_of(case))
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -84,14 +92,18 @@ def closure_edit(request, case_pk: int, pk: int):
                 messages.success(request, "終結の申請を修正して、もう一度決裁を申請しました。")
                 return redirect("planning:closure_detail", case.pk, item.pk)
     else:
-        form = ClosureEditForm(initial={"outcome": item.outcome, "residence": item.residence,
-                                        "services": [s.service for s in item.services.all()],
-                                        "summary": item.summary, "version": item.version})
+        initial = {"outcome": item.outcome, "residence": item.residence,
+                   "services": [s.service for s in item.services.all()], "summary": item.summary,
+                   "version": item.version}
+        for row in item.items.all():
+            initial[f"item_{row.kind}_{row.object_id}"] = row.handling
+            initial[f"reason_{row.kind}_{row.object_id}"] = row.reason
+        form = ClosureEditForm(initial=initial, open_items=checklist.open_items_of(case))
     return render(request, "planning/closure_form.html", context(
         case, access, pa, form=form, closure=item, stale=stale, tab="closure"), status=status)
 
 
-@rule("staff")
+@rule("planning.write")
 def closure_withdraw(request, case_pk: int, pk: int):
     case, _access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -107,7 +119,7 @@ def closure_withdraw(request, case_pk: int, pk: int):
     return redirect("planning:closure_detail", case.pk, item.pk)
 
 
-@rule("staff")
+@rule("planning.approve")
 def closure_decide(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     require(request, case, pa.can_approve, section=SECTION, detail="approve")

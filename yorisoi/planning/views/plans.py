@@ -11,12 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merge_form_into, merged_form_data
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services
-from ..forms import ActionStatusForm, DecisionForm, PlanEditForm, PlanForm, action_formset
+from ..forms import ActionForm, ActionStatusForm, DecisionForm, PlanEditForm, PlanForm, action_formset
 from ..models import ActionStatus
 from ..services.plans import latest_plan
 from ._common import context, error_text, load_case, no_write, post_only, require
@@ -42,20 +42,20 @@ def _plan_page(request, case, access, pa, plan, *, decision_form=None, status=20
         action_statuses=ActionStatus.choices, tab="plan"), status=status)
 
 
-@rule("staff")
+@rule("planning.view")
 def plan_detail(request, case_pk: int):
     """The case's plan: its latest version (the one being written or the one in force)."""
     case, access, pa = load_case(request, case_pk, section=SECTION)
     return _plan_page(request, case, access, pa, latest_plan(case))
 
 
-@rule("staff")
+@rule("planning.view")
 def plan_version(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     return _plan_page(request, case, access, pa, selectors.get_plan_or_404(case=case, pk=pk))
 
 
-@rule("staff")
+@rule("planning.write")
 def plan_create(request, case_pk: int):
     case, access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -78,7 +78,22 @@ def plan_create(request, case_pk: int):
         case, access, pa, form=form, formset=formset, plan=None, face_sheet_wishes=case.person.wishes, tab="plan"))
 
 
-@rule("staff")
+def _merged_plan_data(form, formset, error: StaleEditError):
+    """The plan and its action rows merged with what the other person saved (rows matched by id)."""
+    data = merged_form_data(form, error)
+    if error.base is None:
+        return data
+    before = selectors.actions_at(plan_id=error.current.pk, version=error.base.version)
+    now = selectors.actions_at(plan_id=error.current.pk, version=error.current.version)
+    for row in formset.forms:
+        pk = row.cleaned_data.get("id")
+        if pk in before and pk in now:
+            error.conflicts += merge_form_into(data, row, before=ActionForm.initial_for(before[pk]),
+                                               now=ActionForm.initial_for(now[pk]))
+    return data
+
+
+@rule("planning.write")
 def plan_edit(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -99,8 +114,11 @@ def plan_edit(request, case_pk: int, pk: int):
                                      actions=formset.actions(), request=request, **values)
             except StaleEditError as error:
                 stale, status = error, 409
-                form = PlanEditForm(typed_with_version(request, error.current.version), revision=plan.revision)
+                data = _merged_plan_data(form, formset, error)
+                form = PlanEditForm(data, revision=plan.revision)
+                formset = action_formset(data, user=request.user, actions=actions)
                 form.is_valid()
+                formset.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -114,7 +132,7 @@ def plan_edit(request, case_pk: int, pk: int):
         tab="plan"), status=status)
 
 
-@rule("staff")
+@rule("planning.write")
 def plan_revise(request, case_pk: int, pk: int):
     case, _access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -131,7 +149,7 @@ def plan_revise(request, case_pk: int, pk: int):
     return redirect("planning:plan_edit", case.pk, new.pk)
 
 
-@rule("staff")
+@rule("planning.write")
 def plan_submit(request, case_pk: int, pk: int):
     case, _access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -147,7 +165,7 @@ def plan_submit(request, case_pk: int, pk: int):
     return redirect("planning:plan_version", case.pk, plan.pk)
 
 
-@rule("staff")
+@rule("planning.write")
 def plan_withdraw(request, case_pk: int, pk: int):
     case, _access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -163,7 +181,7 @@ def plan_withdraw(request, case_pk: int, pk: int):
     return redirect("planning:plan_version", case.pk, plan.pk)
 
 
-@rule("staff")
+@rule("planning.approve")
 def plan_decide(request, case_pk: int, pk: int):
     case, access, pa = load_case(request, case_pk, section=SECTION)
     require(request, case, pa.can_approve, section=SECTION, detail="approve")
@@ -188,7 +206,7 @@ def plan_decide(request, case_pk: int, pk: int):
     return _plan_page(request, case, access, pa, plan, decision_form=form)
 
 
-@rule("staff")
+@rule("planning.write")
 def action_status(request, case_pk: int, pk: int):
     case, _access, pa = load_case(request, case_pk, "edit", section=SECTION)
     no_write(request, case, pa, SECTION)
@@ -213,7 +231,7 @@ def action_status(request, case_pk: int, pk: int):
     return redirect(url)
 
 
-@rule("staff")
+@rule("planning.print")
 def plan_print(request, case_pk: int, pk: int):
     """A4 print of one version; the print is logged (action PRINT) by get_case_or_404."""
     case, access, pa = load_case(request, case_pk, "print", section=SECTION)
@@ -223,7 +241,7 @@ def plan_print(request, case_pk: int, pk: int):
         case, access, pa, plan=plan, actions=selectors.actions_of(plan=plan), printed_at=timezone.localtime()))
 
 
-@rule("staff")
+@rule("planning.print")
 def plan_pdf(request, case_pk: int, pk: int):
     """The same sheet as the print view, as an A4 PDF with an embedded Japanese font; logged as PRINT."""
     case, access, pa = load_case(request, case_pk, "print", section="support_plan_pdf")

@@ -37,17 +37,9 @@ from django.utils import timezone
 from ..audit import log_access
 from ..models import AccessAction
 from ..roles import SUBJECT_MODELS, Actor, CaseVisibility, Role, subject_model
+from .view_rules import PUBLIC, RULES, ViewRule  # noqa: F401  (ViewRule: read as policy.ViewRule)
 
 # --- marking views ------------------------------------------------------------------------------
-
-RULES = {
-    "public": "誰でも（ログイン前の画面）",
-    "authenticated": "ログインした利用者",
-    "staff": "センターの職員（対象の確認は各ビューで policy を通す）",
-    "director": "管理者のみ",
-    "superuser": "システム管理者のみ",
-}
-
 
 class BreakGlassRequired(PermissionDenied):
     """A worker limited to assigned cases asked for a case or person of their own center that is not theirs.
@@ -63,26 +55,23 @@ class BreakGlassRequired(PermissionDenied):
 
 
 def rule(name: str) -> Callable:
-    """Mark a view with its access rule and enforce the coarse part (who may call it at all).
+    """Mark a view with its rule (view_rules.RULES) and refuse, before the view runs, everyone the rule does not
+    admit: a visitor who is not logged in goes to the log-in page; a logged-in user gets 403 and a DENIED row.
 
     A `BreakGlassRequired` raised inside the view becomes the break-the-glass page in
     privacy.middleware.BreakGlassMiddleware, so every view that reads through `get_*_or_404` offers it.
     """
-    if name not in RULES:
+    view_rule = RULES.get(name)
+    if view_rule is None:
         raise ValueError(f"unknown rule {name}")
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             user = request.user
-            if name != "public" and not user.is_authenticated:
+            if view_rule.who != PUBLIC and not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if name in ("staff", "director") and user.center_id is None:
-                raise PermissionDenied
-            if name == "director" and user.role != Role.DIRECTOR:
-                raise PermissionDenied
-            if name == "superuser" and not user.is_superuser:
-                raise PermissionDenied
+            deny_unless(request, view_rule.admits(user), section=name)
             return view(request, *args, **kwargs)
 
         wrapped._policy_rule = name
@@ -167,6 +156,24 @@ def _assigned_cases(user: Actor) -> Q:
 # --- scoped querysets ------------------------------------------------------------------------------
 
 
+def of_center(rows, user: Actor) -> QuerySet:
+    """Rows of the user's center (`rows`: a model or a queryset with a `center` field). The one way an app
+    narrows a query to a center by hand: a user without a center gets nothing, never the rows whose center is
+    empty (shared catalogue rows have center NULL, and `center_id=None` would match them)."""
+    qs = rows._default_manager.all() if isinstance(rows, type) else rows
+    if not getattr(user, "is_authenticated", False) or user.center_id is None:
+        return qs.none()
+    return qs.filter(center_id=user.center_id)
+
+
+def shared_or_of_center(rows, user: Actor) -> QuerySet:
+    """Rows shared by every center (center empty: the standard procedure types and templates) and the user's own."""
+    qs = rows._default_manager.all() if isinstance(rows, type) else rows
+    if not getattr(user, "is_authenticated", False) or user.center_id is None:
+        return qs.none()
+    return qs.filter(Q(center__isnull=True) | Q(center_id=user.center_id))
+
+
 def persons_for(user: Actor) -> QuerySet:
     """Persons the user may open: the center's, or in ASSIGNED mode those of the worker's own cases,
     those the worker registered, and those opened by break-the-glass (directly or through a case)."""
@@ -245,8 +252,10 @@ def _require(access: Access, action: str) -> None:
         raise PermissionDenied
 
 
+# Every page reached through get_*_or_404 shows the record (the forms to add a record or change the phase show the
+# case header and its timeline too), so every allowed action writes its row.
 _LOG_ACTION = {"view": AccessAction.VIEW, "edit": AccessAction.VIEW, "print": AccessAction.PRINT,
-               "history": AccessAction.VIEW}
+               "history": AccessAction.VIEW, "add_record": AccessAction.VIEW, "change_phase": AccessAction.VIEW}
 
 
 def _require_logged(request, access: Access, action: str, obj, person_id: int | None, section: str) -> None:
@@ -353,6 +362,33 @@ def get_activity_or_404(request, pk, action: str = "view"):
         log_access(request=request, action=_LOG_ACTION[action], obj=activity, person_id=activity.person_id,
                    section="activity")
     return activity, access
+
+
+def _person_id_of(shown) -> int | None:
+    """A person's id, the id of the person an object (or a row of a page: anything with `person_id`) belongs to,
+    or that of its case. The case should be loaded with the object (select_related), or this costs a query."""
+    if shown is None or isinstance(shown, int):
+        return shown
+    meta = getattr(shown, "_meta", None)
+    if meta is not None and meta.label == SUBJECT_MODELS["person"]:
+        return shown.pk
+    if getattr(shown, "person_id", None) is not None:
+        return shown.person_id
+    return getattr(getattr(shown, "case", None), "person_id", None)
+
+
+def log_listed(request, shown, *, section: str, obj=None, detail: str = "", always: bool = False,
+               actor: Actor | None = None) -> None:
+    """A page that shows several persons (a list, the home screen, やること) writes one access-log row naming them
+    all (「一覧で表示」), never one row per person: every row is hashed into the center's chain. `shown` holds
+    persons, objects that belong to a person (`person_id`, or a loaded `case`), or person ids; the same person
+    twice counts once. Nothing is written when the page shows nobody, unless `always` (pages whose every view
+    was logged before they named the persons). `actor`: for a page answered without a session (the calendar
+    feed, under its token's owner)."""
+    ids = {pk for pk in map(_person_id_of, shown) if pk is not None}
+    if ids or always:
+        log_access(request=request, actor=actor, action=AccessAction.VIEW, obj=obj, section=section, listed=ids,
+                   detail=detail or f"listed={len(ids)}")
 
 
 # --- what a service checks first -----------------------------------------------------------------------
@@ -472,6 +508,16 @@ def may_delete(user: Actor) -> bool:
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
 
 
+def may_merge_persons(user: Actor) -> bool:
+    """Merging two records of one person (対象者の統合): the director only (it moves every case and record)."""
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
+def may_review_merges(user: Actor) -> bool:
+    """The history of merges: directors and auditors of the center."""
+    return may_review_audit(user)
+
+
 def may_restore(user: Actor) -> bool:
     return may_delete(user)
 
@@ -528,10 +574,18 @@ def may_manage_center(user: Actor) -> bool:
     return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
 
 
+def may_import_data(user: Actor) -> bool:
+    """Moving a center's spreadsheets in (persons, cases): directors, who answer for what enters the records at
+    once; each row is then written by the area's own service under that service's rule."""
+    return user.is_authenticated and user.center_id is not None and user.role == Role.DIRECTOR
+
+
 _NAMED_RULES = {
+    "import_data": may_import_data,
     "open_case": may_open_case,
     "create_person": may_create_person,
     "delete": may_delete,
+    "merge_persons": may_merge_persons,
 }
 
 # The role rules of each area (directory, ledger, transfers, planning, inbox…), read as policy.areas.

@@ -80,16 +80,18 @@ class DisclosureAccess:
     can_export: bool = False
     can_read_requests: bool = False
     can_handle_requests: bool = False
+    can_draft_agreement: bool = False  # a 取り決め 締結準備中, for the director's 決裁
 
 
 def disclosure_access(user: Actor) -> DisclosureAccess:
-    """Directors: everything; workers: read, record consents and receipts, provide information; clerks:
+    """Directors: everything; workers: read, record consents and receipts, provide information, draft an
+    agreement (締結準備中) for the director to conclude; clerks:
     nothing (a provision carries health and justice data); auditors: read and export the ledger, never write."""
     if not _in_center(user):
         return DisclosureAccess()
     return {
-        Role.DIRECTOR: DisclosureAccess(True, True, True, True, True, True, True),
-        Role.WORKER: DisclosureAccess(can_read=True, can_provide=True, can_record=True),
+        Role.DIRECTOR: DisclosureAccess(True, True, True, True, True, True, True, True),
+        Role.WORKER: DisclosureAccess(can_read=True, can_provide=True, can_record=True, can_draft_agreement=True),
         Role.AUDITOR: DisclosureAccess(can_read=True, can_export=True, can_read_requests=True),
     }.get(user.role, DisclosureAccess())
 
@@ -259,6 +261,33 @@ def has_own_cases(user: Actor) -> bool:
     return _in_center(user) and user.role in (Role.DIRECTOR, Role.WORKER)
 
 
+# --- meetings and team practice ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    can_read: bool = False  # meetings, minutes, concerns, the review board (narratives of cases)
+    can_write: bool = False
+    can_see_board: bool = False  # the morning board (clerks: without justice and narratives)
+    can_record_absence: bool = False
+    can_see_justice: bool = False  # releases and justice agencies on the morning board
+
+
+def meeting_access(user: Actor) -> MeetingAccess:
+    """Meetings speak of cases in narrative form: directors and workers read and write, auditors read, clerks
+    see only the morning board (who is out, visits, meetings' times) and write absences."""
+    if not _in_center(user):
+        return MeetingAccess()
+    access = access_for(user)
+    return MeetingAccess(
+        can_read=access.can_see_narrative,
+        can_write=access.can_edit and access.can_see_narrative,
+        can_see_board=access.can_view,
+        can_record_absence=access.can_edit,
+        can_see_justice=access.can_see_justice,
+    )
+
+
 # --- exports ----------------------------------------------------------------------------------------------------
 
 
@@ -270,3 +299,59 @@ def sees_every_export_request(user: Actor) -> bool:
 def other_directors(actor: Actor) -> QuerySet:
     """The center's other active directors (who may approve the actor's export request)."""
     return staff_for(actor).filter(role=Role.DIRECTOR).exclude(pk=actor.pk)
+
+
+# --- center operations (センター運営: staffing, vehicles and trips, devices, paper files, incidents) -----------
+
+
+@dataclass(frozen=True)
+class OfficeAccess:
+    can_view: bool = False  # the operations pages: vehicles, trip logs, devices, paper files, lock checks
+    can_read_staffing: bool = False  # the center profile and the staffing table (qualifications, numbers)
+    can_edit_staffing: bool = False
+    can_edit_profile: bool = False  # 運営主体・契約
+    can_manage_equipment: bool = False  # vehicles, their inspections, devices, paper files
+    can_record_trips: bool = False
+    can_record_any_driver: bool = False  # a trip driven by a colleague (workers record their own)
+    can_use_files: bool = False  # check a paper file out and back in
+    can_check_office: bool = False  # the lock and cabinet checklist
+    can_report_incidents: bool = False
+    can_read_all_incidents: bool = False  # others read the incidents they reported
+    can_handle_incidents: bool = False  # remote wipe, notifications, the report to the authority
+    can_record_training: bool = False  # trainings attended and trainings run for partners
+    can_plan_training: bool = False  # the annual training plan
+
+
+def office_access(user: Actor) -> OfficeAccess:
+    """Directors: everything; workers: record their own trips and accidents, report incidents, use paper files,
+    see vehicles and devices; clerks (事務): vehicles, devices, paper files and the staffing table; auditors: read
+    everything, write nothing."""
+    if not _in_center(user):
+        return OfficeAccess()
+    return {
+        Role.DIRECTOR: OfficeAccess(*([True] * 14)),
+        Role.WORKER: OfficeAccess(can_view=True, can_record_trips=True, can_use_files=True, can_check_office=True,
+                                  can_report_incidents=True, can_record_training=True),
+        Role.CLERK: OfficeAccess(can_view=True, can_read_staffing=True, can_edit_staffing=True,
+                                 can_manage_equipment=True, can_record_trips=True, can_record_any_driver=True,
+                                 can_use_files=True, can_check_office=True, can_report_incidents=True,
+                                 can_record_training=True),
+        Role.AUDITOR: OfficeAccess(can_view=True, can_read_staffing=True, can_read_all_incidents=True),
+    }.get(user.role, OfficeAccess())
+
+
+def sees_office_reminders(user: Actor) -> bool:
+    """Vehicle inspections and insurance in やること: those who keep the vehicles (directors, clerks)."""
+    return office_access(user).can_manage_equipment
+
+
+def sees_incident_deadlines(user: Actor) -> bool:
+    """The 個人情報保護委員会 report deadlines in やること: those who handle incidents (directors)."""
+    return office_access(user).can_handle_incidents
+
+
+def may_revoke_token(user: Actor, token) -> bool:
+    """An API token: its owner revokes it; a director revokes any token of the center's staff."""
+    if not _in_center(user):
+        return False
+    return token.staff_id == user.pk or (user.role == Role.DIRECTOR and token.staff.center_id == user.center_id)

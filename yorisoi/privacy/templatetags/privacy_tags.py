@@ -18,7 +18,9 @@ def person_access_history(context, person, limit: int = ACCESS_HISTORY_LIMIT):
     user = context["request"].user
     show = policy.may_see_access_history(user, person)
     rows = list(selectors.person_access_rows(user=user, person=person)[:limit]) if show else []
+    listed = selectors.listed_counts(rows)
     for row in rows:
+        row.listed_count = listed.get(row.pk, 0)
         row.section_label = selectors.section_label(row.section)
         row.detail_label = selectors.detail_label(row.detail, row.object_type)
     return {"show": show, "rows": rows, "person": person, "limit": limit}

@@ -4,12 +4,15 @@ restoring exactly what was deleted with it."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from conftest import verified_client
+from yorisoi.accounts.tests.factories import StaffFactory
 from yorisoi.cases.models import Case
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.models import Person
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy import policy, services
 from yorisoi.privacy.models import AccessAction, AccessLog
+from yorisoi.privacy.roles import Role
 from yorisoi.records.models import Activity
 from yorisoi.records.tests.factories import ActivityFactory
 
@@ -152,15 +155,16 @@ def test_the_delete_page_without_a_reason_keeps_the_form(person, director_client
 
 
 def test_delete_and_restore_pages_answer_403_to_other_roles_and_404_to_other_centers(
-        person, director, worker_client, clerk_client, auditor_client, outsider_client):
-    for client in (worker_client, clerk_client, auditor_client):
-        assert client.get(f"/privacy/delete/person/{person.pk}/").status_code == 403
+        person, director, worker_client, clerk_client, auditor_client, outsider_client, other_center):
+    other_director = verified_client(StaffFactory(center=other_center, role=Role.DIRECTOR))
+    for client in (worker_client, clerk_client, auditor_client, outsider_client):
+        assert client.get(f"/privacy/delete/person/{person.pk}/").status_code == 403  # the role, before any lookup
         assert client.post(f"/privacy/delete/person/{person.pk}/", {"reason": REASON}).status_code == 403
-    assert outsider_client.get(f"/privacy/delete/person/{person.pk}/").status_code == 404
+    assert other_director.get(f"/privacy/delete/person/{person.pk}/").status_code == 404
     services.soft_delete_person(actor=director, person=person, reason=REASON)
-    for client in (worker_client, clerk_client, auditor_client):
+    for client in (worker_client, clerk_client, auditor_client, outsider_client):
         assert client.post(f"/privacy/restore/person/{person.pk}/").status_code == 403
-    assert outsider_client.post(f"/privacy/restore/person/{person.pk}/").status_code == 404
+    assert other_director.post(f"/privacy/restore/person/{person.pk}/").status_code == 404
     assert fresh(person).deleted_at is not None
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from yorisoi.common.forms import local_path, page_of
+from yorisoi.common.replica import replica_reads
 
 from .. import policy, selectors, services
 from ..audit import log_access
@@ -27,15 +29,19 @@ def _require(allowed: bool, request, *, section: str) -> None:
     policy.deny_unless(request, allowed, section=section)
 
 
-def _annotate(request, page, *, with_names: bool) -> None:
-    """Labels for one page of log rows: the record type's name and (on the audit screen) the person's name."""
+def _annotate(request, page, *, with_names: bool) -> dict[int, str]:
+    """Labels for one page of log rows: the record type's name, how many persons a list row names (「一覧で表示」)
+    and (on the audit screen) the person's name. Returns the names shown."""
     names = selectors.person_names(user=request.user, ids=[r.person_id_value for r in page]) if with_names else {}
+    listed = selectors.listed_counts(page)
     labels: dict[str, str] = {}
     for row in page:
         row.object_label = labels.setdefault(row.object_type, selectors.object_label(row.object_type))
         row.person_name = names.get(row.person_id_value, "")
+        row.listed_count = listed.get(row.pk, 0)
         row.section_label = selectors.section_label(row.section)
         row.detail_label = selectors.detail_label(row.detail, row.object_type)
+    return names
 
 
 def _querystring(request, *, drop: tuple[str, ...] = ("page",)) -> str:
@@ -67,16 +73,18 @@ def _filtered_rows(request, form: AuditFilterForm):
                                 date_from=data["date_from"], date_to=data["date_to"], action=data["action"])
 
 
-@rule("staff")
+@rule("audit.review")
+@replica_reads()  # a lag of a second or two is harmless here (yorisoi/common/replica.py)
 def audit(request):
     """アクセスログ: who did what to which record, when and from where, for the user's center."""
     _require(policy.may_review_audit(request.user), request, section="audit")
     form = AuditFilterForm(request.GET, user=request.user)
     rows = _filtered_rows(request, form)
-    page = Paginator(rows if rows is not None else selectors.center_log(user=request.user).none(),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(request=request, action=AccessAction.VIEW, section="audit", detail=_filter_summary(form))
-    _annotate(request, page, with_names=True)
+    page = page_of(request, rows if rows is not None else selectors.center_log(user=request.user).none(), PAGE_SIZE)
+    names = _annotate(request, page, with_names=True)
+    # the screen names the persons of its rows: its own row lists them (「一覧で表示」)
+    log_access(request=request, action=AccessAction.VIEW, section="audit", detail=_filter_summary(form),
+               listed=names)
     context = {"nav": "audit", "form": form, "page": page, "querystring": _querystring(request)}
     return render(request, "privacy/accesslog_list.html", context)
 
@@ -86,13 +94,13 @@ def audit(request):
 
 def _person_in_center(request, pk):
     Person = subject_model("person")
-    person = Person.objects.filter(pk=pk, center_id=request.user.center_id, deleted_at__isnull=True).first()
+    person = policy.of_center(Person, request.user).filter(pk=pk, deleted_at__isnull=True).first()
     if person is None:
         raise Http404("対象者が見つかりません。")
     return person
 
 
-@rule("staff")
+@rule("audit.person_access")
 def person_access(request, pk: int):
     """「この記録を見た人」: every logged access to one person (directors, auditors, workers in charge)."""
     person = _person_in_center(request, pk)
@@ -101,8 +109,7 @@ def person_access(request, pk: int):
                    section="access_history")
         raise PermissionDenied
     log_access(request=request, action=AccessAction.VIEW, obj=person, person_id=person.pk, section="access_history")
-    page = Paginator(selectors.person_access_rows(user=request.user, person=person), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = page_of(request, selectors.person_access_rows(user=request.user, person=person), PAGE_SIZE)
     _annotate(request, page, with_names=False)
     context = {"nav": "people", "person": person, "page": page,
                "can_review_audit": policy.may_review_audit(request.user)}
@@ -117,7 +124,7 @@ def _break_glass_target(user, kind: str, pk: int):
     model = {"case": Case, "person": Person}.get(kind)
     if model is None:
         return None
-    qs = model.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    qs = policy.of_center(model, user).filter(deleted_at__isnull=True)
     if model is Case:
         qs = qs.select_related("main_staff", "sub_staff")
     return qs.filter(pk=pk).first()
@@ -131,7 +138,7 @@ def _detail_url(kind: str, pk: int) -> str:
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = local_path(request.POST.get("next") or request.GET.get("next"))
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
@@ -171,7 +178,7 @@ def break_glass_page(request, needed: BreakGlassRequired):
                                form=_break_glass_form())
 
 
-@rule("staff")
+@rule("audit.break_glass")
 def break_glass(request, kind: str, pk: int):
     """GET: the break-the-glass page for one case or person; POST: record the reason and open it."""
     target = _break_glass_target(request.user, kind, pk)
@@ -194,12 +201,12 @@ def break_glass(request, kind: str, pk: int):
     return _render_break_glass(request, kind=kind, target=target, next_url=next_url, form=form)
 
 
-@rule("staff")
+@rule("audit.review")
 def break_glass_list(request):
     """緊急閲覧の一覧: who opened what, why and when (directors and auditors)."""
     _require(policy.may_review_audit(request.user), request, section="break_glass_list")
-    log_access(request=request, action=AccessAction.VIEW, section="break_glass_list")
-    page = Paginator(selectors.break_glass_grants(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.break_glass_grants(user=request.user), PAGE_SIZE)
+    policy.log_listed(request, page, section="break_glass_list", always=True)
     return render(request, "privacy/breakglassgrant_list.html",
                   {"nav": "audit", "page": page, "now": timezone.now()})
 
@@ -207,12 +214,13 @@ def break_glass_list(request):
 # --- deleted records -------------------------------------------------------------------------------
 
 
-@rule("director")
+@rule("records.delete")
 def deleted_list(request):
     """削除済み: soft-deleted records of the center, each with a restore button (director only)."""
-    log_access(request=request, action=AccessAction.VIEW, section="deleted_list")
-    return render(request, "privacy/deleted_list.html",
-                  {"nav": "audit", "groups": selectors.deleted_groups(user=request.user)})
+    groups = selectors.deleted_groups(user=request.user)
+    policy.log_listed(request, [row.obj for group in groups for row in group.rows], section="deleted_list",
+                      always=True)
+    return render(request, "privacy/deleted_list.html", {"nav": "audit", "groups": groups})
 
 
 def _soft_deletable(request, kind: str, pk: int, *, deleted: bool):
@@ -220,14 +228,13 @@ def _soft_deletable(request, kind: str, pk: int, *, deleted: bool):
     model = services.soft_deletable_model(kind)
     if model is None:
         raise Http404("見つかりません。")
-    obj = model._base_manager.filter(pk=pk, center_id=request.user.center_id,
-                                     deleted_at__isnull=not deleted).first()
+    obj = policy.of_center(model._base_manager, request.user).filter(pk=pk, deleted_at__isnull=not deleted).first()
     if obj is None:
         raise Http404("見つかりません。")
     return obj
 
 
-@rule("staff")
+@rule("records.delete")
 def soft_delete(request, kind: str, pk: int):
     """Confirm and soft-delete one record (director only, reason required)."""
     obj = _soft_deletable(request, kind, pk, deleted=False)
@@ -245,12 +252,14 @@ def soft_delete(request, kind: str, pk: int):
         else:
             messages.success(request, f"{obj._meta.verbose_name}を削除しました。削除済みの一覧から復元できます。")
             return redirect("privacy:deleted")
+    log_access(request=request, action=AccessAction.VIEW, obj=obj, person_id=services.person_id_of(obj),
+               section="soft_delete")
     return render(request, "privacy/soft_delete_confirm.html",
                   {"obj": obj, "kind": kind, "form": form, "preview": services.deletion_preview(obj),
                    "model_label": obj._meta.verbose_name})
 
 
-@rule("staff")
+@rule("records.delete")
 def restore(request, kind: str, pk: int):
     """Confirm and restore one soft-deleted record with what was deleted together with it (director only)."""
     obj = _soft_deletable(request, kind, pk, deleted=True)
@@ -267,4 +276,6 @@ def restore(request, kind: str, pk: int):
         else:
             messages.success(request, f"{obj._meta.verbose_name}を復元しました。")
             return redirect("privacy:deleted")
+    log_access(request=request, action=AccessAction.VIEW, obj=obj, person_id=services.person_id_of(obj),
+               section="restore")
     return render(request, "privacy/restore_confirm.html", {"obj": obj, "kind": kind, "form": form})

@@ -10,6 +10,7 @@ Due dates are computed here and nowhere else (`compute_due`). Integration points
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,9 +20,11 @@ from django.utils import timezone
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case
 from yorisoi.common.concurrency import lock_for_edit
+from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
+from .. import fitting
 from ..dates import offset_date
 from ..documents import check_upload
 from ..models import (
@@ -29,6 +32,7 @@ from ..models import (
     STATUS_MOVES,
     CaseProcedure,
     CaseTemplate,
+    CaseTemplateItem,
     ProcedureDocument,
     ProcedureStatus,
     ProcedureType,
@@ -40,7 +44,7 @@ from ._common import check_fields, require_case_right
 SECTION = "procedures"
 PROCEDURE_FIELDS = ["procedure_type", "title", "follows_reference", "reference", "offset_days", "offset_unit",
                     "depends_on", "due_date", "organization", "contact_name", "contact_phone", "notes",
-                    "status", "started_on", "completed_on"]
+                    "status", "started_on", "completed_on", "result", "decided_on"]
 
 _UNSET = object()
 
@@ -109,7 +113,7 @@ def _refresh_dependents(procedure: CaseProcedure, actor: Staff) -> int:
 
 def templates_for(actor: Staff, *, case_kind: str | None = None):
     """Active templates the actor's center may use: its own first, then the shared ones."""
-    qs = CaseTemplate.objects.filter(Q(center__isnull=True) | Q(center_id=actor.center_id), active=True)
+    qs = policy.shared_or_of_center(CaseTemplate, actor).filter(active=True)
     if case_kind:
         qs = qs.filter(case_kind=case_kind)
     # the center's own before the shared ones (NULL last, the same on SQLite and PostgreSQL)
@@ -124,12 +128,60 @@ def _hidden_type_ids(center_id: int) -> set[int]:
     return set(ProcedureType.objects.filter(Q(hidden_by=center_id) | Q(active=False)).values_list("pk", flat=True))
 
 
+@dataclass
+class Proposal:
+    """One item of a template as proposed for this case: whether it fits the person and why, the contact
+    it would name, and the procedure already added from it (if any)."""
+
+    item: CaseTemplateItem
+    fit: fitting.Fit
+    organization: object | None
+    existing: CaseProcedure | None
+
+    @property
+    def ticked(self) -> bool:
+        """Ticked on the proposal page: already added, or fitting and not left to the worker."""
+        if self.existing is not None:
+            return self.existing.status != ProcedureStatus.CANCELLED
+        return bool(self.fit.fits) and not self.item.proposal_only
+
+
+def proposals_for(*, case: Case, actor: Staff, template: CaseTemplate | None = None) -> list[Proposal]:
+    """Every item of the template (the case kind's default when none is given), hidden types left out, in the
+    template's order, with its fit for the case's person."""
+    template = template or default_template_for(case, actor)
+    if template is None:
+        return []
+    facts = fitting.facts_for(case)
+    existing = {p.template_item_id: p for p in CaseProcedure.objects.filter(case=case, template_item__isnull=False)}
+    hidden = _hidden_type_ids(actor.center_id)
+    items = (template.items.select_related("procedure_type", "template", "after").order_by("sort_order", "id"))
+    proposals: dict[int, Proposal] = {}
+    contacts: dict[tuple, object] = {}  # one look-up per kind of office, not per item
+    for item in items:
+        if item.procedure_type_id in hidden:
+            continue
+        fit = fitting.item_fit(item, facts)
+        head = proposals.get(item.after_id) if item.after_id else None
+        if head is not None and not head.fit.fits:
+            # 申請 → 判定 → 交付: a step fits only when the step before it does
+            fit = fitting.Fit(head.fit.fits, fit.reasons)
+        key = (item.procedure_type.responsible_kind_id, item.procedure_type.category)
+        if key not in contacts:
+            contacts[key] = fitting.contact_for(item, facts, actor)
+        proposals[item.pk] = Proposal(item=item, fit=fit, organization=contacts[key],
+                                      existing=existing.get(item.pk))
+    return list(proposals.values())
+
+
 @transaction.atomic
 def apply_case_template(*, case: Case, actor: Staff, template: CaseTemplate | None = None,
-                        request=None) -> list[CaseProcedure]:
+                        item_ids: list[int] | None = None, request=None) -> list[CaseProcedure]:
     """Add a template's usual procedures to the case at once (the default template of the case's kind when
-    none is given), with their due dates. Idempotent: items already added to this case are skipped, so calling
-    it again (or after the template grew) adds only what is missing. Types hidden by the center are skipped.
+    none is given), with their due dates and the contact of the person's municipality. Without `item_ids`,
+    the items that fit the person (fitting.py; `proposal_only` ones are left to the worker); with them,
+    exactly those items. Idempotent: items already added to this case are skipped, so calling it again (or
+    after the template grew) adds only what is missing. Types hidden by the center are skipped.
     Returns the procedures added (an empty list when there is no template for the case's kind)."""
     require_case_right(actor, case)
     if not case.is_open:
@@ -139,38 +191,92 @@ def apply_case_template(*, case: Case, actor: Staff, template: CaseTemplate | No
         return []
     if template.center_id not in (None, actor.center_id):
         raise PermissionDenied
+    proposals = {p.item.pk: p for p in proposals_for(case=case, actor=actor, template=template)}
+    if item_ids is None:
+        chosen = {pk for pk, p in proposals.items() if p.fit.fits and not p.item.proposal_only}
+    else:
+        chosen = set(item_ids)
+        if not chosen <= set(proposals):
+            raise ValidationError("テンプレートにない手続きが選ばれています。画面を開き直してください。")
     refs = reference_dates_of(case)
-    existing = {p.template_item_id: p for p in CaseProcedure.objects.filter(case=case, template_item__isnull=False)}
-    hidden = _hidden_type_ids(actor.center_id)
-    items = list(template.items.select_related("procedure_type").order_by("sort_order", "id"))
+    placed: dict[int, CaseProcedure] = {pk: p.existing for pk, p in proposals.items() if p.existing is not None}
+    pending = [p for pk, p in proposals.items() if pk in chosen and p.existing is None]
     added: list[CaseProcedure] = []
-    placed: dict[int, CaseProcedure] = dict(existing)
-    pending = [item for item in items if item.pk not in existing and item.procedure_type_id not in hidden]
     while pending:
-        ready = [i for i in pending if i.after_id is None or i.after_id in placed
-                 or i.after_id not in {p.pk for p in pending}]
+        waiting = {p.item.pk for p in pending}
+        ready = [p for p in pending if p.item.after_id is None or p.item.after_id not in waiting]
         if not ready:
             break
-        for item in ready:
+        for proposal in ready:
+            item = proposal.item
             procedure = CaseProcedure(
                 center_id=case.center_id, case=case, procedure_type=item.procedure_type,
                 title=item.display_title, follows_reference=True, reference=item.reference,
                 offset_days=item.offset_days, offset_unit=item.offset_unit,
                 depends_on=placed.get(item.after_id), template_item=item,
-                organization=None, created_by=actor, updated_by=actor,
+                organization=proposal.organization, created_by=actor, updated_by=actor,
             )
             if procedure.reference == ReferenceKind.PREVIOUS and procedure.depends_on is None:
-                # the item it follows was left out (hidden type): it is due from the case's release instead
+                # the item it follows was left out (hidden type, not chosen): it is due from the release instead
                 procedure.follows_reference = False
             procedure.base_date, procedure.due_date = compute_due(procedure, case, refs)
-            _save(procedure, actor, bump=False, reason=f"テンプレート「{template.name}」")
+            _save(procedure, actor, bump=False, reason=f"テンプレート「{template.name}」：{proposal.fit.reason_text}")
             placed[item.pk] = procedure
             added.append(procedure)
-            pending.remove(item)
+            pending.remove(proposal)
     if added:
         log_access(request=request, actor=actor, action=AccessAction.CREATE, obj=case, person_id=case.person_id,
                    section=SECTION, detail=f"template={template.pk} added={len(added)}")
     return added
+
+
+def proposal_pending(*, case: Case, actor: Staff, refs: ReferenceDates | None) -> bool:
+    """An open case whose kind has a template and whose proposal nobody has confirmed yet."""
+    if not case.is_open or (refs is not None and refs.proposals_confirmed_at is not None):
+        return False
+    return default_template_for(case, actor) is not None
+
+
+@transaction.atomic
+def confirm_proposals(*, actor: Staff, case: Case, template: CaseTemplate, item_ids: list[int],
+                      request=None) -> tuple[list[CaseProcedure], list[CaseProcedure]]:
+    """The worker's answer to the proposal: the ticked items are added (if not yet), the unticked ones added
+    before and not begun are marked 不要 with the reason, and the case remembers that the proposal was
+    confirmed. Returns (added, cancelled)."""
+    added = apply_case_template(case=case, actor=actor, template=template, item_ids=item_ids, request=request)
+    cancelled = []
+    for proposal in proposals_for(case=case, actor=actor, template=template):
+        procedure = proposal.existing
+        if procedure is None:
+            continue
+        ticked = proposal.item.pk in item_ids
+        if not ticked and procedure.status == ProcedureStatus.NOT_STARTED:
+            locked = CaseProcedure.objects.select_for_update().get(pk=procedure.pk)
+            locked.status = ProcedureStatus.CANCELLED
+            _save(locked, actor, reason="手続きの提案を確認して不要とした")
+            cancelled.append(locked)
+            # a step still wanted that waited for this one keeps going, with its date to be set by hand
+            wanted = [d for d in waiting_chain(locked) if d.template_item_id in item_ids]
+            _settle_waiting(locked, wanted, WAITING_KEEP, actor)
+        elif ticked and procedure.status == ProcedureStatus.CANCELLED:
+            # ticked again: 再開
+            locked = CaseProcedure.objects.select_for_update().get(pk=procedure.pk)
+            locked.status = ProcedureStatus.NOT_STARTED
+            _save(locked, actor, reason="手続きの提案を確認して、やはり必要とした")
+            added.append(locked)
+    refs, _ = ReferenceDates.objects.select_for_update().get_or_create(
+        case=case, defaults={"center_id": case.center_id, "updated_by": actor})
+    refs.proposals_confirmed_at = timezone.now()
+    refs.proposals_confirmed_by = actor
+    refs.version += 1
+    refs.updated_by = actor
+    refs.full_clean()
+    refs._history_user = actor
+    refs.save()
+    log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=case, person_id=case.person_id,
+               section=SECTION, detail=f"proposals confirmed template={template.pk} added={len(added)} "
+                                       f"cancelled={len(cancelled)}")
+    return added, cancelled
 
 
 # --- reference dates moved ----------------------------------------------------------------------------------
@@ -325,13 +431,19 @@ def add_case_procedure(*, actor: Staff, case: Case, request=None, **values) -> C
 
 @transaction.atomic
 def update_case_procedure(*, actor: Staff, procedure: CaseProcedure, expected_version: int, request=None,
-                          **values) -> CaseProcedure:
+                          waiting: str | None = None, **values) -> CaseProcedure:
     """Edit a procedure (a stale `expected_version` raises StaleEditError). Completing it gives the procedures
-    that wait for it their due dates; undoing the completion takes them away again."""
+    that wait for it their due dates; undoing the completion takes them away again. Cancelling (不要) one that
+    others wait for needs `waiting`: WAITING_CANCEL cancels them too (and those waiting for them),
+    WAITING_KEEP keeps them with no due date to be set by hand; without it WaitingProceduresError asks."""
     require_case_right(actor, procedure.case)
     check_fields(values, PROCEDURE_FIELDS)
     current = lock_for_edit(CaseProcedure, pk=procedure.pk, expected_version=expected_version)
     old_status, old_completed = current.status, current.completed_on
+    cancelling = values.get("status") == ProcedureStatus.CANCELLED and old_status in OPEN_STATUSES
+    chain = waiting_chain(current) if cancelling else []
+    if chain and waiting not in (WAITING_CANCEL, WAITING_KEEP):
+        raise WaitingProceduresError(chain)
     for name, value in values.items():
         setattr(current, name, value)
     today = timezone.localdate()
@@ -341,16 +453,58 @@ def update_case_procedure(*, actor: Staff, procedure: CaseProcedure, expected_ve
     _apply_status(current, old_status, today)
     current.base_date, current.due_date = compute_due(current, case, reference_dates_of(case))
     _save(current, actor)
-    if (current.status, current.completed_on) != (old_status, old_completed):
+    if chain:
+        _settle_waiting(current, chain, waiting, actor)
+    elif (current.status, current.completed_on) != (old_status, old_completed):
         _refresh_dependents(current, actor)
     log_access(request=request, actor=actor, action=AccessAction.UPDATE, obj=current, person_id=case.person_id,
-               section=SECTION, detail=",".join(sorted(values)))
+               section=SECTION, detail=",".join(sorted(values)) + (f" waiting={waiting}:{len(chain)}" if chain else ""))
     return current
+
+
+WAITING_CANCEL = "cancel"
+WAITING_KEEP = "keep"
+
+
+class WaitingProceduresError(ValidationError):
+    """A procedure others wait for is being cancelled: ask whether they are cancelled too."""
+
+    def __init__(self, chain: list[CaseProcedure]):
+        self.chain = chain
+        titles = "、".join(p.title for p in chain)
+        super().__init__(f"この手続きの完了を待っている手続きがあります（{titles}）。"
+                         "あわせて不要にするか、期限を手で決めて残すかを選んでください。")
+
+
+def waiting_chain(procedure: CaseProcedure) -> list[CaseProcedure]:
+    """The open procedures that wait for this one, and those that wait for them (申請 → 判定 → 交付)."""
+    chain: list[CaseProcedure] = []
+    frontier = [procedure.pk]
+    while frontier:
+        found = list(CaseProcedure.objects.select_for_update().filter(depends_on_id__in=frontier,
+                                                                      status__in=OPEN_STATUSES).order_by("id"))
+        found = [p for p in found if p.pk not in {c.pk for c in chain}]
+        chain += found
+        frontier = [p.pk for p in found]
+    return chain
+
+
+def _settle_waiting(cancelled: CaseProcedure, chain: list[CaseProcedure], waiting: str, actor: Staff) -> None:
+    for dependent in chain:
+        if waiting == WAITING_CANCEL:
+            dependent.status = ProcedureStatus.CANCELLED
+            _save(dependent, actor, reason=f"前の手続き「{cancelled.title}」を不要にしたため")
+        elif dependent.depends_on_id == cancelled.pk:
+            # kept: nothing to be due from any more, the worker sets the date by hand
+            dependent.depends_on = None
+            dependent.follows_reference = False
+            dependent.base_date = None
+            _save(dependent, actor, reason=f"前の手続き「{cancelled.title}」を不要にしたが、この手続きは残す")
 
 
 @transaction.atomic
 def change_procedure_status(*, actor: Staff, procedure: CaseProcedure, expected_version: int, status: str,
-                            on: dt.date | None = None, request=None) -> CaseProcedure:
+                            on: dt.date | None = None, waiting: str | None = None, request=None) -> CaseProcedure:
     """開始・完了・不要・再開 from the list (STATUS_MOVES). `on` is the start or completion date (today if None)."""
     values: dict = {"status": status}
     if status == ProcedureStatus.DONE:
@@ -358,7 +512,7 @@ def change_procedure_status(*, actor: Staff, procedure: CaseProcedure, expected_
     elif status == ProcedureStatus.IN_PROGRESS and on is not None:
         values["started_on"] = on
     return update_case_procedure(actor=actor, procedure=procedure, expected_version=expected_version,
-                                 request=request, **values)
+                                 request=request, waiting=waiting, **values)
 
 
 # --- documents ------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from yorisoi.accounts.models import Staff
 from yorisoi.privacy import policy
@@ -26,7 +25,7 @@ ITEM_FIELDS = ["procedure_type", "title", "reference", "offset_days", "offset_un
 
 
 def _visible_types(actor: Staff):
-    return ProcedureType.objects.filter(Q(center__isnull=True) | Q(center_id=actor.center_id))
+    return policy.shared_or_of_center(ProcedureType, actor)
 
 
 def _check_name_free(actor: Staff, name: str, exclude_pk: int | None = None) -> None:
@@ -49,9 +48,9 @@ def add_procedure_type(*, actor: Staff, request=None, **values) -> ProcedureType
     check_fields(values, TYPE_FIELDS)
     _check_kind(actor, values)
     _check_name_free(actor, values.get("name", ""))
-    count = ProcedureType.objects.filter(center_id=actor.center_id).count()
+    count = policy.of_center(ProcedureType, actor).count()
     procedure_type = ProcedureType(center_id=actor.center_id, code=f"c{actor.center_id}-{count + 1}", **values)
-    while ProcedureType.objects.filter(center_id=actor.center_id, code=procedure_type.code).exists():
+    while policy.of_center(ProcedureType, actor).filter(code=procedure_type.code).exists():
         count += 1
         procedure_type.code = f"c{actor.center_id}-{count + 1}"
     procedure_type.full_clean()

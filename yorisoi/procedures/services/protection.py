@@ -18,7 +18,7 @@ from django.utils import timezone
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import Case
 from yorisoi.common.concurrency import lock_for_edit
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 
@@ -51,7 +51,7 @@ def _validate(protection: UrgentProtection, today: dt.date) -> None:
         errors["application_date"] = "申出日に今日より後の日付は入力できません。"
     since = conf.custody_application_since()
     if p.applied_in_custody and p.application_date and p.application_date < since:
-        errors["applied_in_custody"] = (f"収容中の申出は{format_era(since)}からできるようになりました。"
+        errors["applied_in_custody"] = (f"収容中の申出は{format_checked(since)}からできるようになりました。"
                                         "申出日を確認してください。")
     if p.application_date and p.start_date:
         if p.applied_in_custody and p.application_date > p.start_date:
@@ -145,7 +145,7 @@ def extend_protection(*, actor: Staff, protection: UrgentProtection, expected_ve
     if current.status != ProtectionStatus.ACTIVE or current.end_date is None:
         raise ValidationError("延長できるのは実施中の更生緊急保護だけです。")
     if current.guidance_limit_date and current.end_date >= current.guidance_limit_date:
-        raise ValidationError(f"これ以上は延長できません（上限は{format_era(current.guidance_limit_date)}）。")
+        raise ValidationError(f"これ以上は延長できません（上限は{format_checked(current.guidance_limit_date)}）。")
     if not written_request:
         errors["written_request"] = ("延長には本人の新たな書面による申出が必要です。"
                                      "申出書を受け取ってから登録してください。")
@@ -154,10 +154,10 @@ def extend_protection(*, actor: Staff, protection: UrgentProtection, expected_ve
     if application_date is None:
         errors["application_date"] = "延長の申出日を入力してください。"
     elif application_date <= earliest:
-        errors["application_date"] = (f"延長の申出日は前回の申出（{format_era(earliest)}）より後の日付です。"
+        errors["application_date"] = (f"延長の申出日は前回の申出（{format_checked(earliest)}）より後の日付です。"
                                       "延長ごとに新しい申出が必要です。")
     elif application_date > current.end_date:
-        errors["application_date"] = f"延長の申出は期間の終了日（{format_era(current.end_date)}）までに必要です。"
+        errors["application_date"] = f"延長の申出は期間の終了日（{format_checked(current.end_date)}）までに必要です。"
     elif application_date > timezone.localdate():
         errors["application_date"] = "申出日に今日より後の日付は入力できません。"
     if not (reason or "").strip():

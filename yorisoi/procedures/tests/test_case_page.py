@@ -181,7 +181,7 @@ def world(case, worker):
 
 
 def test_every_case_url_is_covered(world):
-    assert len(world) == 18
+    assert len(world) == 19
 
 
 def test_outsider_gets_404_on_every_url_with_a_case_pk(world, outsider_client):
@@ -190,7 +190,8 @@ def test_outsider_gets_404_on_every_url_with_a_case_pk(world, outsider_client):
         assert outsider_client.post(url, {}).status_code == 404, name
 
 
-WRITES = {"procedures:add", "procedures:apply_template", "procedures:placement_date", "procedures:recompute",
+WRITES = {"procedures:add", "procedures:apply_template", "procedures:propose", "procedures:placement_date",
+          "procedures:recompute",
           "procedures:edit", "procedures:status", "procedures:document_upload", "procedures:document_delete",
           "procedures:protection", "procedures:protection_edit", "procedures:protection_extend",
           "procedures:follow_up_schedule", "procedures:follow_up_add", "procedures:follow_up_edit",

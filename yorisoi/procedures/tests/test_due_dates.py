@@ -66,7 +66,9 @@ def test_case_open_reference_is_the_referral_date(center, worker):
 
 @time_machine.travel(dt.datetime(2026, 4, 20, 1, 0, tzinfo=dt.UTC), tick=False)
 def test_seeded_entrance_template_gives_usual_procedures_with_due_dates(center, worker):
-    case = CaseFactory(person=PersonFactory(center=center), main_staff=worker, kind=CaseKind.ENTRANCE,
+    # a 36-year-old without certificates: the 療育手帳 chain and 障害支援区分 fit, 要介護認定 does not
+    person = PersonFactory(center=center, birth_date=dt.date(1990, 1, 10))
+    case = CaseFactory(person=person, main_staff=worker, kind=CaseKind.ENTRANCE,
                        expected_release_date=dt.date(2026, 5, 1))
     added = services.apply_case_template(case=case, actor=worker)
     by_title = {p.title: p for p in added}
@@ -85,9 +87,9 @@ def test_applying_a_template_twice_adds_nothing_more(center, worker):
     case = CaseFactory(person=PersonFactory(center=center), main_staff=worker, kind=CaseKind.EXIT,
                        expected_release_date=dt.date(2026, 12, 1))
     first = services.apply_case_template(case=case, actor=worker)
-    assert len(first) == 13
+    assert len(first) == 9  # a 71-year-old: 要介護認定, no 障害支援区分, the certificates left to the worker
     assert services.apply_case_template(case=case, actor=worker) == []
-    assert CaseProcedure.objects.filter(case=case).count() == 13
+    assert CaseProcedure.objects.filter(case=case).count() == 9
 
 
 def test_the_centers_own_template_comes_before_the_shared_one(center, worker):
@@ -98,7 +100,8 @@ def test_the_centers_own_template_comes_before_the_shared_one(center, worker):
 
 def test_a_hidden_type_is_left_out_of_the_template(center, director, worker):
     services.set_procedure_type_hidden(actor=director, procedure_type=procedure_type("mobile_phone"), hidden=True)
-    case = CaseFactory(person=PersonFactory(center=center), main_staff=worker, kind=CaseKind.ENTRANCE)
+    person = PersonFactory(center=center, birth_date=dt.date(1990, 1, 10))
+    case = CaseFactory(person=person, main_staff=worker, kind=CaseKind.ENTRANCE)
     titles = [p.title for p in services.apply_case_template(case=case, actor=worker)]
     assert "携帯電話" not in titles and len(titles) == 11
 

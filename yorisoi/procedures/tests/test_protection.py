@@ -238,3 +238,25 @@ def test_auditor_reads_but_cannot_write(case, worker, auditor_client):
     assert auditor_client.get(reverse("procedures:protection", args=[case.pk])).status_code == 200
     for name in ("protection", "protection_edit", "protection_extend"):
         assert auditor_client.post(reverse(f"procedures:{name}", args=[case.pk]), {}).status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_edit_page_opens_and_saves_for_a_protection_that_names_a_probation_office(case, worker, worker_client):
+    from yorisoi.partners.tests.factories import OrganizationFactory, kind
+
+    office = OrganizationFactory(center=case.center, kind=kind("probation_office"), name="架空保護観察所")
+    stopped = OrganizationFactory(center=case.center, kind=kind("probation_office"), name="架空保護観察所（旧）",
+                                  active=False)
+    protection = _register(worker, case, probation_office=stopped)
+    url = reverse("procedures:protection_edit", args=[case.pk])
+    page = worker_client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    # the office in use stays choosable even though it was stopped; active offices are offered too
+    assert "架空保護観察所（旧）" in body and f'value="{office.pk}"' in body
+    data = {"written_request": "on", "application_date": "2026-04-01", "status": ProtectionStatus.ACTIVE,
+            "approval_date": "2026-04-01", "start_date": "2026-04-01", "version": protection.version,
+            "probation_office": office.pk}
+    assert worker_client.post(url, data).status_code == 302
+    protection.refresh_from_db()
+    assert protection.probation_office == office

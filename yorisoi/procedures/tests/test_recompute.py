@@ -23,7 +23,9 @@ TODAY = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)  # 10:00 in Japan
 def exit_case(center, worker):
     case = CaseFactory(person=PersonFactory(center=center), main_staff=worker, kind=CaseKind.EXIT,
                        expected_release_date=dt.date(2026, 12, 1))
-    services.apply_case_template(case=case, actor=worker)
+    # every item, those for the worker to choose (the 身体障害者手帳 chain) too
+    everything = [p.item.pk for p in services.proposals_for(case=case, actor=worker)]
+    services.apply_case_template(case=case, actor=worker, item_ids=everything)
     return case
 
 

@@ -9,20 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 
-from .. import selectors, services
+from .. import fitting, selectors, services
 from ..forms import (
     ApplyTemplateForm,
     DocumentForm,
     PlacementDateForm,
     ProcedureEditForm,
     ProcedureForm,
+    ProposalForm,
     StatusForm,
 )
 from ..models import ProcedureStatus
@@ -36,7 +37,7 @@ def _page_url(case, anchor: str = "") -> str:
 
 
 def _render_page(request, case, access, *, add_form=None, template_form=None, placement_form=None, stale=None,
-                 errors=None, status=200):
+                 errors=None, waiting_question=None, status=200):
     today = timezone.localdate()
     procedures = selectors.procedures_of(case=case)
     refs = services.reference_dates_of(case)
@@ -52,18 +53,20 @@ def _render_page(request, case, access, *, add_form=None, template_form=None, pl
             templates=templates, default=services.default_template_for(case, request.user)),
         placement_form=placement_form or PlacementDateForm(
             initial={"placement_date": refs.placement_date if refs else None}),
-        stale=stale, action_errors=errors or [], statuses=ProcedureStatus, **side_summary(case, today),
+        stale=stale, action_errors=errors or [], statuses=ProcedureStatus, waiting_question=waiting_question,
+        proposal_pending=services.proposal_pending(case=case, actor=request.user, refs=refs),
+        **side_summary(case, today),
     )
     return render(request, "procedures/case_procedures.html", context, status=status)
 
 
-@rule("staff")
+@rule("procedures.view")
 def case_procedures(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "view", section=SECTION)
     return _render_page(request, case, access)
 
 
-@rule("staff")
+@rule("procedures.write")
 def procedure_add(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method != "POST":
@@ -80,7 +83,7 @@ def procedure_add(request, case_pk: int):
     return _render_page(request, case, access, add_form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def apply_template(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method != "POST":
@@ -102,7 +105,53 @@ def apply_template(request, case_pk: int):
     return _render_page(request, case, access, template_form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
+def propose(request, case_pk: int):
+    """The procedures proposed for this person (fitting.py): fitting ones ticked, each with its reason; the
+    worker confirms (ticked ones are added, unticked ones not begun become 不要)."""
+    case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
+    if not case.is_open:
+        messages.info(request, "終結したケースには手続きを追加できません。")
+        return redirect(_page_url(case))
+    templates = services.templates_for(request.user)
+    chooser = ApplyTemplateForm(request.GET or None, templates=templates,
+                                default=services.default_template_for(case, request.user))
+    template = services.default_template_for(case, request.user)
+    if request.method == "POST":
+        template_id = request.POST.get("template", "")
+        template = templates.filter(pk=int(template_id)).first() if template_id.isdigit() else None
+    elif request.GET and chooser.is_valid():
+        template = chooser.cleaned_data["template"]
+    if template is None:
+        messages.info(request, "この種別のケースに使えるテンプレートがありません。")
+        return redirect(_page_url(case, "add"))
+    proposals = services.proposals_for(case=case, actor=request.user, template=template)
+    form = ProposalForm(request.POST or None, templates=templates, proposals=proposals,
+                        initial={"template": template.pk, "items": [p.item.pk for p in proposals if p.ticked]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, cancelled = services.confirm_proposals(actor=request.user, case=case, template=template,
+                                                          item_ids=form.cleaned_data["items"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"手続きの提案を確認しました（追加 {len(added)}件・不要 {len(cancelled)}件）。")
+            return redirect(_page_url(case))
+    ticked = set(form["items"].value() or [])
+    groups = [
+        ("fits", "この人に合う手続き", [p for p in proposals if p.fit.fits and not p.item.proposal_only]),
+        ("check", "確かめて選ぶ手続き", [p for p in proposals if p.fit.fits is None
+                                         or (p.fit.fits and p.item.proposal_only)]),
+        ("unfit", "この人には合わない手続き", [p for p in proposals if p.fit.fits is False]),
+    ]
+    context = case_context(case, access, tab="procedures", page_title="手続きの提案", template=template, form=form,
+                           chooser=chooser, groups=[g for g in groups if g[2]],
+                           ticked={int(v) for v in ticked if str(v).isdigit()},
+                           facts=fitting.facts_for(case), today=timezone.localdate())
+    return render(request, "procedures/proposal.html", context)
+
+
+@rule("procedures.write")
 def set_placement_date(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method != "POST":
@@ -116,7 +165,7 @@ def set_placement_date(request, case_pk: int):
     return _render_page(request, case, access, placement_form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def recompute(request, case_pk: int):
     case, _access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method == "POST":
@@ -126,7 +175,7 @@ def recompute(request, case_pk: int):
     return redirect(_page_url(case))
 
 
-@rule("staff")
+@rule("procedures.write")
 def procedure_status(request, case_pk: int, pk: int):
     """The quick buttons of the list (着手・完了・不要・再開). A stale version answers 409 with the changes."""
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
@@ -139,9 +188,14 @@ def procedure_status(request, case_pk: int, pk: int):
     try:
         updated = services.change_procedure_status(
             actor=request.user, procedure=procedure, expected_version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"], on=form.cleaned_data["on"], request=request)
+            status=form.cleaned_data["status"], on=form.cleaned_data["on"],
+            waiting=form.cleaned_data["waiting"] or None, request=request)
     except StaleEditError as error:
         return _render_page(request, case, access, stale=error, status=409)
+    except services.WaitingProceduresError as error:
+        # ask, on the page, whether the procedures waiting for this one go too
+        return _render_page(request, case, access, waiting_question={
+            "procedure": procedure, "chain": error.chain, "version": form.cleaned_data["version"]})
     except ValidationError as error:
         return _render_page(request, case, access, errors=error.messages)
     messages.success(request, f"「{updated.title}」を「{updated.get_status_display()}」にしました。")
@@ -157,7 +211,7 @@ def _render_edit(request, case, access, procedure, form, *, document_form=None, 
     return render(request, "procedures/caseprocedure_edit.html", context, status=status)
 
 
-@rule("staff")
+@rule("procedures.write")
 def procedure_edit(request, case_pk: int, pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     procedure = selectors.get_procedure_or_404(case, pk)
@@ -170,7 +224,7 @@ def procedure_edit(request, case_pk: int, pk: int):
                                                          request=request, **form.values())
             except StaleEditError as error:
                 procedure = selectors.get_procedure_or_404(case, pk)
-                form = ProcedureEditForm(typed_with_version(request, error.current.version), user=request.user,
+                form = ProcedureEditForm(merged_form_data(form, error), user=request.user,
                                          case=case, procedure=procedure)
                 form.is_valid()
                 return _render_edit(request, case, access, procedure, form, stale=error, status=409)
@@ -185,7 +239,7 @@ def procedure_edit(request, case_pk: int, pk: int):
     return _render_edit(request, case, access, procedure, form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def document_upload(request, case_pk: int, pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section="procedure_document")
     procedure = selectors.get_procedure_or_404(case, pk)
@@ -207,7 +261,7 @@ def document_upload(request, case_pk: int, pk: int):
     return _render_edit(request, case, access, procedure, form, document_form=document_form)
 
 
-@rule("staff")
+@rule("procedures.view")
 def document_download(request, case_pk: int, pk: int):
     """Served only here: the case must be visible to the user (policy), and each download is logged."""
     case, _access = policy.get_case_or_404(request, case_pk, "view", section="procedure_document")
@@ -224,7 +278,7 @@ def document_download(request, case_pk: int, pk: int):
     return response
 
 
-@rule("staff")
+@rule("procedures.write")
 def document_delete(request, case_pk: int, pk: int):
     case, _access = policy.get_case_or_404(request, case_pk, "edit", section="procedure_document")
     document = selectors.get_document_or_404(case, pk)

@@ -28,7 +28,7 @@ def _require_manager(request) -> None:
 # --- procedure types -------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("procedures.view")
 def type_list(request):
     form = ProcedureTypeForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -46,7 +46,7 @@ def type_list(request):
         hidden_ids=selectors.hidden_type_ids(request.user)))
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def type_edit(request, pk: int):
     procedure_type = selectors.get_type_or_404(request.user, pk, own_only=True)
     _require_manager(request)
@@ -67,7 +67,7 @@ def type_edit(request, pk: int):
                   _context(request, form=form, procedure_type=procedure_type))
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def type_hidden(request, pk: int):
     """このセンターでは使わない / 使う, for a shared type."""
     procedure_type = selectors.get_type_or_404(request.user, pk)
@@ -86,7 +86,7 @@ def type_hidden(request, pk: int):
 # --- templates ----------------------------------------------------------------------------------------------
 
 
-@rule("staff")
+@rule("procedures.view")
 def template_list(request):
     form = TemplateForm(request.POST or None)
     if request.method == "POST":
@@ -107,13 +107,13 @@ def _render_template(request, template, *, item_form=None, status=200):
         status=status)
 
 
-@rule("staff")
+@rule("procedures.view")
 def template_detail(request, pk: int):
     template = selectors.get_template_or_404(request.user, pk)
     return _render_template(request, template)
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def template_edit(request, pk: int):
     template = selectors.get_template_or_404(request.user, pk, own_only=True)
     _require_manager(request)
@@ -129,7 +129,7 @@ def template_edit(request, pk: int):
     return render(request, "procedures/casetemplate_form.html", _context(request, form=form, template=template))
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def template_copy(request, pk: int):
     template = selectors.get_template_or_404(request.user, pk)
     _require_manager(request)
@@ -140,7 +140,7 @@ def template_copy(request, pk: int):
     return redirect("procedures:template_detail", copy.pk)
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def template_item_add(request, pk: int):
     template = selectors.get_template_or_404(request.user, pk, own_only=True)
     _require_manager(request)
@@ -168,7 +168,7 @@ def _own_item(request, pk: int, item_pk: int):
     return template, item
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def template_item_edit(request, pk: int, item_pk: int):
     template, item = _own_item(request, pk, item_pk)
     _require_manager(request)
@@ -189,7 +189,7 @@ def template_item_edit(request, pk: int, item_pk: int):
                   _context(request, form=form, template=template, item=item))
 
 
-@rule("staff")
+@rule("procedures.catalogue")
 def template_item_delete(request, pk: int, item_pk: int):
     template, item = _own_item(request, pk, item_pk)
     _require_manager(request)

@@ -3,37 +3,35 @@ next to the inbox; clerks, who run procedures for the whole center, start from h
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from yorisoi.privacy.policy import access_for, areas, may_open_case, rule
+from yorisoi.common.forms import page_of
+from yorisoi.privacy.policy import access_for, areas, log_listed, may_open_case, rule
 
 from .. import selectors
+from ..forms import DueListQuery
 
 PER_PAGE = 50
 
 
-def _mine(request) -> bool:
+def _mine(request, value: str) -> bool:
     """?mine=1|0; without it, workers start from their own cases and everyone else from the whole center."""
-    value = request.GET.get("mine")
     if value in ("0", "1"):
         return value == "1" and may_open_case(request.user)
     return areas.works_own_cases(request.user)
 
 
-@rule("staff")
+@rule("procedures.view")
 def due_list(request):
     today = timezone.localdate()
-    show = request.GET.get("show", "open")
-    if show not in dict(selectors.DUE_FILTERS):
-        show = "open"
     types = list(selectors.types_for(request.user))
-    type_id = request.GET.get("type", "")
-    type_id = int(type_id) if type_id.isdigit() and any(t.pk == int(type_id) for t in types) else None
-    mine = _mine(request)
+    chosen = DueListQuery.read(request, filters=selectors.DUE_FILTERS, types=types).values
+    show, type_id = chosen["show"], chosen["type"]
+    mine = _mine(request, chosen["mine"])
     qs = selectors.due_list(request.user, today=today, show=show, procedure_type_id=type_id, mine=mine)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PER_PAGE)
+    log_listed(request, page, section="procedures_due")
     query = request.GET.copy()
     query.pop("page", None)
     query["mine"] = "1" if mine else "0"

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 
@@ -28,24 +28,28 @@ def _page_url(case, anchor: str = "") -> str:
 def _render(request, case, access, *, schedule_form=None, add_form=None, status=200):
     today = timezone.localdate()
     follow_ups = selectors.follow_ups_of(case=case)
+    # The 受入先 defaults to where the person lives now.
+    facility = selectors.current_facility(user=request.user, case=case)
+    facility_id = facility.pk if facility else None
     context = case_context(
         case, access, tab="follow_ups", today=today, follow_ups=follow_ups,
         scheduled_count=sum(1 for f in follow_ups if f.is_open),
         overdue_count=sum(1 for f in follow_ups if f.is_open and f.due_date < today),
-        schedule_form=schedule_form or ScheduleFollowUpsForm(user=request.user),
-        add_form=add_form or FollowUpForm(user=request.user, initial={"target": FollowUpTarget.PERSON}),
+        schedule_form=schedule_form or ScheduleFollowUpsForm(user=request.user, initial={"facility": facility_id}),
+        add_form=add_form or FollowUpForm(user=request.user, initial={"target": FollowUpTarget.PERSON,
+                                                                      "organization": facility_id}),
         intervals=conf.follow_up_intervals(), statuses=FollowUpStatus,
     )
     return render(request, "procedures/followup_list.html", context, status=status)
 
 
-@rule("staff")
+@rule("procedures.view")
 def follow_ups(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "view", section=SECTION)
     return _render(request, case, access)
 
 
-@rule("staff")
+@rule("procedures.write")
 def follow_up_schedule(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method != "POST":
@@ -68,7 +72,7 @@ def follow_up_schedule(request, case_pk: int):
     return _render(request, case, access, schedule_form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def follow_up_add(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if request.method != "POST":
@@ -85,7 +89,7 @@ def follow_up_add(request, case_pk: int):
     return _render(request, case, access, add_form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def follow_up_edit(request, case_pk: int, pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     follow_up = selectors.get_follow_up_or_404(case, pk)
@@ -102,7 +106,7 @@ def follow_up_edit(request, case_pk: int, pk: int):
                                           **form.values())
             except StaleEditError as error:
                 stale, status = error, 409
-                form = FollowUpEditForm(typed_with_version(request, error.current.version, "follow_up"),
+                form = FollowUpEditForm(merged_form_data(form, error),
                                         user=request.user, follow_up=follow_up)
                 form.is_valid()
             except ValidationError as error:
@@ -124,7 +128,7 @@ def _counterpart(follow_up) -> str:
     return "本人"
 
 
-@rule("staff")
+@rule("follow_ups.record")
 def follow_up_record(request, case_pk: int, pk: int):
     """記録して完了: a support record of the contact; the follow-up is done and linked to it."""
     case, access = policy.get_case_or_404(request, case_pk, "add_record", section=SECTION)
@@ -143,7 +147,7 @@ def follow_up_record(request, case_pk: int, pk: int):
             except StaleEditError as error:
                 stale, status = error, 409
                 follow_up = selectors.get_follow_up_or_404(case, pk)
-                form = FollowUpRecordForm(typed_with_version(request, error.current.version, "record"),
+                form = FollowUpRecordForm(with_their_version(form, error),
                                           prefix="record")
                 form.is_valid()
             except ValidationError as error:

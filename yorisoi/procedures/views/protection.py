@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors, typed_with_version
-from yorisoi.common.concurrency import StaleEditError
-from yorisoi.common.eras import format_era
+from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
+from yorisoi.common.dates import format_checked
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -52,7 +52,7 @@ def _render(request, case, access, protection, *, form=None, extension_form=None
     return render(request, "procedures/urgentprotection_detail.html", context, status=status)
 
 
-@rule("staff")
+@rule("procedures.view")
 def protection(request, case_pk: int):
     """GET: the section. POST: register the protection (the written application)."""
     case, access = policy.get_case_or_404(request, case_pk, "edit" if request.method == "POST" else "view",
@@ -74,7 +74,7 @@ def protection(request, case_pk: int):
     return _render(request, case, access, None, form=form)
 
 
-@rule("staff")
+@rule("procedures.write")
 def protection_edit(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     current = selectors.protection_of(case=case)
@@ -91,7 +91,7 @@ def protection_edit(request, case_pk: int):
             except StaleEditError as error:
                 stale, status = error, 409
                 current = selectors.protection_of(case=case)
-                form = ProtectionEditForm(typed_with_version(request, error.current.version), user=request.user,
+                form = ProtectionEditForm(merged_form_data(form, error), user=request.user,
                                           protection=current)
                 form.is_valid()
             except ValidationError as error:
@@ -107,7 +107,7 @@ def protection_edit(request, case_pk: int):
     return render(request, "procedures/urgentprotection_edit.html", context, status=status)
 
 
-@rule("staff")
+@rule("procedures.protection_extend")
 def protection_extend(request, case_pk: int):
     case, access = policy.get_case_or_404(request, case_pk, "edit", section=SECTION)
     if not _may_extend(access):
@@ -127,12 +127,12 @@ def protection_extend(request, case_pk: int):
                 reason=data["reason"], request=request)
         except StaleEditError as error:
             current = selectors.protection_of(case=case)
-            form = ExtensionForm(typed_with_version(request, error.current.version, "extension"))
+            form = ExtensionForm(with_their_version(form, error))
             form.is_valid()
             return _render(request, case, access, current, extension_form=form, stale=error, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"期間を延長しました（終了日：{format_era(extension.new_end_date)}）。")
+            messages.success(request, f"期間を延長しました（終了日：{format_checked(extension.new_end_date)}）。")
             return redirect(_page_url(case))
     return _render(request, case, access, current, extension_form=form)

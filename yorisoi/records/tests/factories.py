@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.partners.selectors import organization_named_in
 from yorisoi.records.models import Activity, ActivityKind
 
 
@@ -19,3 +20,6 @@ class ActivityFactory(DjangoModelFactory):
     counterpart = "保護観察所"
     narrative = "架空の記録（テスト用）"
     minutes = 15
+    # What records.services does when it writes a record (factories bypass the service).
+    organization_id = factory.LazyAttribute(
+        lambda o: organization_named_in(center_id=o.center.pk, text=o.counterpart))

@@ -183,3 +183,56 @@ def test_timeline_entry_shows_era_date_time_kind_counterpart_minutes_and_author(
     for text in ["令和8年11月2日", "10:05", "訪問", "架空ホーム", "90分", str(worker)]:
         assert text in timeline, text
     assert "訂正あり" not in timeline
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_record_is_linked_to_the_longest_organization_name_its_counterpart_contains(case, worker, other_center):
+    from yorisoi.partners.tests.factories import OrganizationFactory
+
+    city = OrganizationFactory(center=case.center, name="架空市役所")
+    welfare = OrganizationFactory(center=case.center, name="架空市役所 福祉課")
+    OrganizationFactory(center=other_center, name="架空市役所 福祉課 生活保護係")  # another center's: never
+    OrganizationFactory(center=case.center, name="市役")  # too short to match free text
+    activity = services.add_activity(actor=worker, case=case, occurred_at=NOW - dt.timedelta(hours=1),
+                                     kind="phone", counterpart="架空市役所 福祉課 生活保護係 田中様",
+                                     narrative="架空の本文", minutes=10)
+    assert activity.organization_id == welfare.pk
+    activity = services.correct_activity(actor=worker, activity=activity, expected_version=activity.version,
+                                         counterpart="架空市役所 市民課")
+    assert activity.organization_id == city.pk
+    activity = services.correct_activity(actor=worker, activity=activity, expected_version=activity.version,
+                                         counterpart="本人")
+    assert activity.organization_id is None
+
+
+def test_the_backfill_links_existing_records_to_the_longest_name_set_based(case, worker):
+    import importlib
+
+    from django.apps import apps
+
+    from yorisoi.partners.tests.factories import OrganizationFactory
+
+    backfill = importlib.import_module("yorisoi.records.migrations.0007_link_activity_organization")
+    city = OrganizationFactory(center=case.center, name="架空市役所")
+    welfare = OrganizationFactory(center=case.center, name="架空市役所 福祉課")
+    rows = [ActivityFactory(case=case, author=worker, counterpart=text)
+            for text in ("架空市役所 福祉課 田中様", "架空市役所 市民課", "本人")]
+    Activity.objects.update(organization=None)  # as before the migration
+    backfill.link(apps, None)
+    assert [Activity.objects.get(pk=a.pk).organization_id for a in rows] == [welfare.pk, city.pk, None]
+
+
+def test_records_follow_a_new_or_renamed_organization_of_the_directory(case, worker, director):
+    from yorisoi.partners import services as partner_services
+    from yorisoi.partners.tests.factories import OrganizationFactory
+
+    city = OrganizationFactory(center=case.center, name="架空市役所")
+    record = ActivityFactory(case=case, author=worker, counterpart="架空市役所 福祉課 田中様")
+    assert record.organization_id == city.pk
+    welfare = partner_services.create_organization(actor=director, name="架空市役所 福祉課", kind=city.kind)
+    record.refresh_from_db()
+    assert record.organization_id == welfare.pk
+    partner_services.update_organization(actor=director, organization=welfare, expected_version=welfare.version,
+                                         name="架空町役場 福祉課")
+    record.refresh_from_db()
+    assert record.organization_id == city.pk

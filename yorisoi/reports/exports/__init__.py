@@ -54,7 +54,7 @@ def export_requests_for(user: Staff) -> QuerySet:
     """The requests a user may see: all of the center for directors and auditors, their own for the others."""
     if not user.is_authenticated or user.center_id is None:
         return ExportRequest.objects.none()
-    qs = ExportRequest.objects.filter(center_id=user.center_id).select_related("requested_by", "decided_by")
+    qs = policy.of_center(ExportRequest, user).select_related("requested_by", "decided_by")
     if not areas.sees_every_export_request(user):
         qs = qs.filter(requested_by=user)
     return qs.order_by("-requested_at", "-id")
@@ -208,5 +208,5 @@ def _take_download(*, actor: Staff, export_request: ExportRequest, request=None)
     current.save()
     log_access(request=request, actor=actor, action=AccessAction.DOWNLOAD, obj=current, section=SECTION,
                detail=f"エクスポートのダウンロード 申請ID {current.pk}（{current.row_count}件）")
-    content_type = files.CSV_TYPE if current.file_format == ExportFormat.CSV else files.XLSX_TYPE
+    content_type = files.WRITERS[current.file_format].content_type
     return ExportFile(content, content_type, current.file_name), path

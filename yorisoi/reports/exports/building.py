@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
-from yorisoi.privacy.models import AccessAction, ExportFileStatus, ExportRequest, ExportStatus
+from yorisoi.privacy.models import AccessAction, ExportFileStatus, ExportFormat, ExportRequest, ExportStatus
 
 from . import files, state
 from .specs import Sheet, spec_for
@@ -201,7 +201,8 @@ def _log_export(current: ExportRequest, sheets: list[Sheet], counts: list[int]):
                        detail=f"申請ID {current.pk} {spec.label} {fmt.upper()} {_counts_text(sheets, counts)}"
                               f"{'（自己承認）' if current.self_approved else ''}")
     stamp = timezone.localtime(entry.at).strftime("%Y%m%d-%H%M%S")
-    return entry, f"{current.target}-export-{current.pk}-{stamp}.{fmt}"
+    extension = "xlsx" if fmt == ExportFormat.XLSX else "csv"
+    return entry, f"{current.target}-export-{current.pk}-{stamp}.{extension}"
 
 
 # --- the nightly clean-up ---------------------------------------------------------------------------------------

@@ -13,12 +13,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
+from yorisoi.common.text import SHIFT_JIS_ERRORS, spreadsheet_cell
 from yorisoi.privacy.models import ExportFormat, ExportRequest
 
 from .specs import notice_for, spec_for
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+CSV_SJIS_TYPE = "text/csv; charset=shift_jis"
 
 
 def staff_label(staff: Staff | None) -> str:
@@ -55,25 +57,21 @@ def marking(export_request: ExportRequest, exported_at: dt.datetime) -> str:
             f"出力日時 {local(exported_at)}　個人情報（持ち出し禁止）")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value):
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+# Every cell of every sheet: formulas neutralised, characters an .xlsx cannot hold removed (common.text).
+cell = spreadsheet_cell
 
 
 class CsvFile:
     """CSV written as the rows come: the marking, then each sheet (a title line when there are several)."""
 
     content_type = CSV_TYPE
+    encoding = "utf-8"
 
     def __init__(self, path: Path, export_request: ExportRequest, header: list[list], *, page_mark: str,
                  sheet_count: int):
-        self._out = open(path, "w", encoding="utf-8", newline="")
-        self._out.write("\ufeff")  # BOM: Excel opens UTF-8 CSV correctly only with it
+        self._out = open(path, "w", encoding=self.encoding, newline="", errors=SHIFT_JIS_ERRORS)
+        if self.encoding == "utf-8":
+            self._out.write("\ufeff")  # BOM: Excel opens UTF-8 CSV correctly only with it
         self._writer = csv.writer(self._out)
         self._several = sheet_count > 1
         self._sheets = 0
@@ -84,9 +82,9 @@ class CsvFile:
         if self._several:
             if self._sheets:
                 self._writer.writerow([])
-            self._writer.writerow([f"【{title}】"])
+            self._writer.writerow([cell(f"【{title}】")])
         self._sheets += 1
-        self._writer.writerow(columns)
+        self._writer.writerow([cell(c) for c in columns])
 
     def rows(self, rows: Iterable[list]) -> None:
         self._writer.writerows([cell(v) for v in row] for row in rows)
@@ -115,12 +113,12 @@ class XlsxFile:
         self._sheet = None
 
     def start_sheet(self, title: str, columns: tuple[str, ...]) -> None:
-        sheet = self._book.create_sheet(title[:31])
+        sheet = self._book.create_sheet(cell(title)[:31])
         sheet.oddHeader.left.text = self._page_mark  # printed pages carry the marking too
         sheet.oddFooter.right.text = "&P / &N"
         for line in self._header:
             sheet.append([cell(v) for v in line])
-        sheet.append(list(columns))
+        sheet.append([cell(c) for c in columns])
         self._sheet = sheet
 
     def rows(self, rows: Iterable[list]) -> None:
@@ -132,4 +130,11 @@ class XlsxFile:
         self._book.save(self._path)
 
 
-WRITERS = {ExportFormat.CSV: CsvFile, ExportFormat.XLSX: XlsxFile}
+class ShiftJisCsvFile(CsvFile):
+    """The same CSV in Shift_JIS (cp932, no BOM), for an older Excel or another office's system."""
+
+    content_type = CSV_SJIS_TYPE
+    encoding = "cp932"
+
+
+WRITERS = {ExportFormat.CSV: CsvFile, ExportFormat.CSV_SJIS: ShiftJisCsvFile, ExportFormat.XLSX: XlsxFile}

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from yorisoi.accounts.models import Staff
-from yorisoi.common.eras import format_era
+from yorisoi.common.dates import format_checked, iso_checked
+from yorisoi.privacy import policy
 from yorisoi.privacy.models import ExportTarget
 
 BAD_FILTERS = "抽出条件を確認してください。一覧の画面に戻って条件を直してから申請してください。"
@@ -55,6 +56,7 @@ class ExportSpec:
 
 
 def _date(value) -> str:
+    """A validated filter date as stored with the request (a row's date goes through dates.iso_checked)."""
     return value.strftime("%Y-%m-%d") if value else ""
 
 
@@ -64,7 +66,7 @@ def _iso(value: str | None) -> dt.date | None:
 
 def _period(filters: dict) -> str:
     """The period of a request's filters as people read it: 令和8年4月1日〜令和8年4月30日."""
-    return f"{format_era(_iso(filters.get('date_from')))}〜{format_era(_iso(filters.get('date_to')))}"
+    return f"{format_checked(_iso(filters.get('date_from')))}〜{format_checked(_iso(filters.get('date_to')))}"
 
 
 def _url(name: str, params: dict) -> str:
@@ -84,9 +86,21 @@ def _persons_summary(filters: dict) -> str:
 
 
 def _persons_queryset(user: Staff, filters: dict):
+    from django.db.models import Case, IntegerField, When
+
     from yorisoi.people.selectors import person_list
 
-    return person_list(user=user, query=filters.get("q", ""))
+    rows = person_list(user=user, query=filters.get("q", ""))
+    if not isinstance(rows, list):
+        return rows
+    # a search gives its ranked hits: the file keeps their order (the export reads a query, in chunks)
+    rank = Case(*[When(pk=p.pk, then=i) for i, p in enumerate(rows)], default=len(rows), output_field=IntegerField())
+    return policy.persons_for(user).filter(pk__in=[p.pk for p in rows]).annotate(_rank=rank).order_by("_rank", "pk")
+
+
+def _count(rows) -> int:
+    """The person list is a query, or (for a search) the ranked hits as a list."""
+    return len(rows) if isinstance(rows, list) else rows.count()
 
 
 def _persons_row(person) -> list:
@@ -94,9 +108,9 @@ def _persons_row(person) -> list:
 
     phase = getattr(person, "open_phase", "") or ""
     return [person.pk, person.family_name, person.given_name, person.family_name_kana, person.given_name_kana,
-            person.get_sex_display(), _date(person.birth_date), person.age if person.age is not None else "",
+            person.get_sex_display(), iso_checked(person.birth_date), person.age if person.age is not None else "",
             person.prefecture, person.municipality, Phase(phase).label if phase in Phase.values else "",
-            _date(timezone.localtime(person.created_at))]
+            iso_checked(person.created_at)]
 
 
 PERSON_COLUMNS = ("対象者ID", "氏", "名", "氏（フリガナ）", "名（フリガナ）", "性別", "生年月日", "年齢", "都道府県",
@@ -147,7 +161,8 @@ CASE_COLUMNS = ("ケース番号", "対象者ID", "対象者氏名", "フリガ�
 
 def _cases_row(case) -> list:
     return [case.number, case.person_id, str(case.person), case.person.full_name_kana, case.get_kind_display(),
-            case.get_phase_display(), _date(case.referral_date), _date(case.start_date), _date(case.end_date),
+            case.get_phase_display(), iso_checked(case.referral_date), iso_checked(case.start_date),
+            iso_checked(case.end_date),
             str(case.main_staff or ""), str(case.sub_staff or "")]
 
 
@@ -195,7 +210,7 @@ def _ledger_querysets(user: Staff, filters: dict):
 
     recipient = None
     if filters.get("recipient"):
-        recipient = Organization.objects.filter(pk=filters["recipient"], center_id=user.center_id).first()
+        recipient = policy.of_center(Organization, user).filter(pk=filters["recipient"]).first()
     date_from, date_to = _iso(filters.get("date_from")), _iso(filters.get("date_to"))
     records = selectors.ledger(user, date_from=date_from, date_to=date_to, recipient=recipient,
                                person=filters.get("person", ""), basis=filters.get("basis", ""))
@@ -257,7 +272,7 @@ def _log_summary(filters: dict) -> str:
 def _log_queryset(user: Staff, filters: dict):
     from yorisoi.privacy import selectors
 
-    staff = Staff.objects.filter(pk=filters["staff"], center_id=user.center_id).first() if filters.get("staff") \
+    staff = policy.of_center(Staff, user).filter(pk=filters["staff"]).first() if filters.get("staff") \
         else None
     if filters.get("staff") and staff is None:
         return selectors.center_log(user=user).none()
@@ -267,7 +282,7 @@ def _log_queryset(user: Staff, filters: dict):
 
 
 LOG_COLUMNS = ("ID", "日時", "職員", "ユーザー名", "操作", "対象の種類", "対象ID", "対象者ID", "区分", "詳細", "接続元",
-               "詳細（記録された値）")
+               "詳細（記録された値）", "一覧で表示した対象者ID")
 
 
 def _log_sheets(user: Staff, filters: dict) -> list[Sheet]:
@@ -279,14 +294,17 @@ def _log_sheets(user: Staff, filters: dict) -> list[Sheet]:
         return [r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), str(r.staff or ""), r.username,
                 r.get_action_display(), labels.setdefault(r.object_type, selectors.object_label(r.object_type)),
                 r.object_id or "", r.person_id_value or "", selectors.section_label(r.section),
-                selectors.detail_label(r.detail, r.object_type), r.ip_address or "", r.detail]
-    return [Sheet(ExportTarget.ACCESS_LOG.label, LOG_COLUMNS, _log_queryset(user, filters), row)]
+                selectors.detail_label(r.detail, r.object_type), r.ip_address or "", r.detail,
+                " ".join(str(p.person_id_value) for p in sorted(r.listed.all(), key=lambda p: p.person_id_value))]
+    # the persons of list rows: one query per chunk of rows (the ids are written from the queryset without it)
+    return [Sheet(ExportTarget.ACCESS_LOG.label, LOG_COLUMNS, _log_queryset(user, filters).prefetch_related("listed"),
+                  row)]
 
 
 SPECS: dict[str, ExportSpec] = {
     ExportTarget.PERSONS: ExportSpec(
         ExportTarget.PERSONS, ("q",), _persons_filters, _persons_summary,
-        lambda user, f: _persons_queryset(user, f).count(), _persons_sheets,
+        lambda user, f: _count(_persons_queryset(user, f)), _persons_sheets,
         lambda f: _url("people:list", {"q": f.get("q")})),
     ExportTarget.CASES: ExportSpec(
         ExportTarget.CASES, ("phase", "mine"), _cases_filters, _cases_summary,

@@ -154,6 +154,25 @@ def test_the_csv_file_starts_with_the_marking_and_escapes_formulas(center, worke
     assert any(row[1:3] == ["'=HYPERLINK(1)", "花子"] for row in rows if len(row) > 3)
 
 
+def test_the_excel_file_survives_control_characters_stored_before_the_cleaner_and_neutralises_formulas(
+        people, worker, worker_client, director_client):
+    from django.db import connection
+
+    mine = people[0]
+    with connection.cursor() as cursor:  # as an older version could store them, past the model layer
+        cursor.execute("UPDATE people_person SET given_name = %s, municipality = %s WHERE id = %s",
+                       ["一\x01郎\x1b", "-2+3+cmd|' /C calc'!A0", mine.pk])
+    ask(worker_client, reason="  =HYPERLINK(\"x\") 会議資料")
+    approve(director_client, latest())
+    response = download(worker_client, latest())
+    assert response.status_code == 200
+    flat = [value for row in sheet_rows(response) for value in row]
+    assert "一郎" in flat
+    assert "'-2+3+cmd|' /C calc'!A0" in flat
+    assert "'=HYPERLINK(\"x\") 会議資料" in flat  # the form took the spaces off; the formula stays text
+    assert not any(isinstance(v, str) and v.lstrip(" ").startswith(("=", "+", "-", "@")) for v in flat)
+
+
 def test_the_filters_of_the_list_travel_in_the_post_body_and_limit_the_file(people, worker, worker_client,
                                                                             director_client):
     form = worker_client.get(f"{reverse('reports:export_create')}?target=persons&q=輪島")

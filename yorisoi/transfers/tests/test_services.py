@@ -3,9 +3,11 @@ the receiving center accepts it into a new case of its own (a new person, or one
 same name and birth date); the sending case keeps where it went; nobody else sees the transfer."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 
 from yorisoi.accounts.models import Role
 from yorisoi.accounts.tests.factories import CenterFactory, StaffFactory
@@ -146,6 +148,22 @@ def test_accepting_creates_the_person_and_case_in_the_receiving_center(worker, c
                                     object_id=transfer.pk, person_id_value=person.pk).exists()
 
 
+def test_a_summary_longer_than_one_record_holds_continues_in_the_next_record(worker, case, entry, consented,
+                                                                             receiver):
+    from yorisoi.common.text import TEXT_MAX_LENGTH
+
+    from .factories import letter
+
+    reason, support = "経緯の説明。" * 1000, "支援の内容。" * 1000  # each within a text box's limit, together not
+    accepted = _accept(receiver, send(worker, case, entry, letter=letter(reason=reason, support_requested=support)))
+    records = list(Activity.objects.filter(case=accepted.receiving_case).order_by("pk"))
+    assert len(records) == 2
+    assert [r.narrative.split("\n", 1)[0] for r in records] == ["（1/2）", "（2/2）"]
+    assert all(len(r.narrative) <= TEXT_MAX_LENGTH for r in records)
+    text = "\n".join(r.narrative.split("\n", 1)[1] for r in records)
+    assert reason in text and support in text and accepted.number in text
+
+
 def test_accepting_links_a_person_already_registered_with_the_same_name_and_birth_date(worker, case, entry,
                                                                                          consented, receiver,
                                                                                          other_center):
@@ -162,6 +180,95 @@ def test_accepting_links_a_person_already_registered_with_the_same_name_and_birt
     assert accepted.receiving_person == known and accepted.receiving_case.person == known
     known.refresh_from_db()
     assert known.medication == ""  # the face sheet of a known person is left as it is
+
+
+def test_a_new_person_is_refused_while_a_person_of_the_same_name_was_not_shown(worker, case, entry, consented,
+                                                                             receiver, other_center):
+    """The same-name check of every registration (people.services.register_person), under the center's lock: a
+    person of the same name (here another birth date, so not offered as a match) stops the registration."""
+    from yorisoi.people.services import SameNameError
+
+    namesake = PersonFactory(center=other_center, family_name="架空", given_name="一郎",
+                             birth_date=dt.date(1960, 1, 1))
+    transfer = send(worker, case, entry)
+    people, cases = Person.objects.count(), Case.objects.count()
+
+    with pytest.raises(SameNameError) as refused:
+        _accept(receiver, transfer)
+    assert refused.value.candidates == [namesake]
+    assert (Person.objects.count(), Case.objects.count()) == (people, cases)
+    assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.PENDING
+
+    accepted = _accept(receiver, Transfer.objects.get(pk=transfer.pk), same_name_seen={namesake.pk})
+    assert accepted.receiving_person != namesake and Person.objects.count() == people + 1
+
+
+def _transfer_of_a_namesake(worker, entry):
+    """Another case of the sending center, of a person with the same name and birth date as `case`'s (a duplicate
+    there), sent to the same receiving center."""
+    from yorisoi.cases.tests.factories import CaseFactory
+
+    from .factories import consent_and_agreement
+
+    twin = PersonFactory(center=worker.center, family_name="架空", given_name="一郎", family_name_kana="カクウ",
+                         given_name_kana="イチロウ", birth_date=dt.date(1958, 6, 3))
+    consent_and_agreement(twin, entry)
+    return send(worker, CaseFactory(person=twin, main_staff=worker), entry)
+
+
+def test_a_second_transfer_of_the_same_name_asks_before_registering_a_second_person(worker, case, entry, consented,
+                                                                                     receiver):
+    first, second = send(worker, case, entry), _transfer_of_a_namesake(worker, entry)
+    person = _accept(receiver, first).receiving_person
+    with pytest.raises(ValidationError, match="同じ名前の人がいます"):
+        _accept(receiver, Transfer.objects.get(pk=second.pk))
+    assert Person.objects.filter(center=receiver.center, family_name="架空").count() == 1
+    assert selectors.accept_candidates(receiver, second) == [person]  # same name and birth date: offered to link
+
+
+@pytest.fixture
+def seeded_kinds():
+    """The shared organization kinds as their migration seeds them: an earlier transaction test may have emptied the
+    table (a flush), and `entry` needs 他の地域生活定着支援センター."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("yorisoi.partners.migrations.0002_seed_organization_kinds").seed(apps, None)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the in-memory shared-cache SQLite test database answers 'table is locked' to concurrent "
+                           "writers instead of queuing them (people/tests/test_register_race.py)")
+@pytest.mark.usefixtures("seeded_kinds")
+def test_simultaneous_acceptances_of_one_name_register_one_person(worker, case, entry, consented, receiver):
+    """The check and the insert are one step per center (common.locks.lock_center in register_person)."""
+    tries = 5
+    transfers = [send(worker, case, entry)] + [_transfer_of_a_namesake(worker, entry) for _ in range(tries - 1)]
+    start = threading.Barrier(tries)
+    outcomes, errors = [], []
+
+    def accept(pk):
+        try:
+            start.wait(timeout=60)
+            _accept(receiver, Transfer.objects.get(pk=pk))
+            outcomes.append("accepted")
+        except ValidationError as error:
+            outcomes.append("asked" if "同じ名前の人がいます" in " ".join(error.messages) else repr(error))
+        except Exception as error:  # reported by the assertion below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(t.pk,)) for t in transfers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors
+    assert sorted(outcomes) == ["accepted"] + ["asked"] * (tries - 1)
+    assert Person.objects.filter(center=receiver.center, family_name="架空").count() == 1
 
 
 def test_no_match_without_a_birth_date_in_the_package(worker, case, entry, consented, receiver, other_center):

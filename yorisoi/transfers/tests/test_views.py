@@ -192,6 +192,49 @@ def test_the_accept_form_offers_a_person_with_the_same_name_and_birth_date(worke
     assert Transfer.objects.get().receiving_person == known
 
 
+def test_accepting_as_a_new_person_asks_first_about_a_person_of_the_same_name(worker, outsider, outsider_client,
+                                                                             case, entry, consented, other_center):
+    """A person of the same name but another birth date is not a match; registering the transferred person still
+    asks, as person registration does, offers that person to link, and a second 受け入れる registers a new one."""
+    import datetime as dt
+
+    from yorisoi.people.models import Person
+
+    namesake = PersonFactory(center=other_center, family_name="架空", given_name="一郎", birth_date=dt.date(1960, 1, 1))
+    transfer = send(worker, case, entry)
+    url = reverse("transfers:accept", args=[transfer.pk])
+    detail = outsider_client.get(reverse("transfers:incoming_detail", args=[transfer.pk]))
+    data = {**_accept_data(main_staff=outsider.pk),
+            "same_name_seen": detail.context["accept_form"]["same_name_seen"].value()}
+
+    asked = outsider_client.post(url, data)
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "同じ名前の対象者が当センターに登録されています" in page
+    assert f"ID {namesake.pk}" in page
+    assert Transfer.objects.get().status == TransferStatus.PENDING
+    assert Person.objects.filter(center=other_center).count() == 1
+
+    again = {**data, "same_name_seen": asked.context["accept_form"]["same_name_seen"].value()}
+    assert outsider_client.post(url, again).status_code == 302
+    accepted = Transfer.objects.get()
+    assert accepted.status == TransferStatus.ACCEPTED and accepted.receiving_person != namesake
+    assert Person.objects.filter(center=other_center).count() == 2
+
+
+def test_the_person_a_same_name_check_named_can_be_linked_instead(worker, outsider, outsider_client, case, entry,
+                                                                  consented, other_center):
+    import datetime as dt
+
+    namesake = PersonFactory(center=other_center, family_name="架空", given_name="一郎", birth_date=dt.date(1960, 1, 1))
+    transfer = send(worker, case, entry)
+    url = reverse("transfers:accept", args=[transfer.pk])
+    asked = outsider_client.post(url, _accept_data(main_staff=outsider.pk))
+    token = asked.context["accept_form"]["same_name_seen"].value()
+    response = outsider_client.post(url, _accept_data(main_staff=outsider.pk, person=str(namesake.pk),
+                                                      same_name_seen=token))
+    assert response.status_code == 302 and Transfer.objects.get().receiving_person == namesake
+
+
 def test_a_new_person_needs_a_family_name(worker, outsider, outsider_client, case, entry, consented):
     transfer = send(worker, case, entry)
     response = outsider_client.post(reverse("transfers:accept", args=[transfer.pk]),

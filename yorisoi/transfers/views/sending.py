@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from yorisoi.cases import selectors as case_selectors
 from yorisoi.cases.models import Case
+from yorisoi.common.forms import page_of
 from yorisoi.disclosure import selectors as disclosure_selectors
 from yorisoi.disclosure.models import Basis
 from yorisoi.disclosure.services import ProvisionRefused
@@ -21,7 +21,7 @@ from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services
-from ..forms import AnswerForm, TransferForm, WithdrawForm
+from ..forms import AnswerForm, TransferForm, TransferListQuery, WithdrawForm
 from ..models import TransferStatus
 from ..services import SECTION
 from ._common import PAGE_SIZE, add_errors, context, not_found, package_context, pdf_response, require, rights
@@ -33,11 +33,11 @@ def _case_context(request, case, access, **extra) -> dict:
 
 def _case_in_center(request, pk) -> None:
     """404 for a case of another center (or none), before any role check: an outsider learns nothing."""
-    if not Case.objects.filter(pk=pk, center_id=request.user.center_id, deleted_at__isnull=True).exists():
+    if not policy.of_center(Case, request.user).filter(pk=pk, deleted_at__isnull=True).exists():
         raise Http404("支援ケースが見つかりません。")
 
 
-@rule("staff")
+@rule("transfers.write")
 def transfer_create(request, case_pk: int):
     """Hand a case to another center: the receiving center (a directory entry of kind 他の地域生活定着支援センター),
     the 支援業務協力依頼書, the ticked items and records, and the basis. 「内容を確認」 shows the package as it will
@@ -75,17 +75,16 @@ def transfer_create(request, case_pk: int):
         status=disclosure_selectors.consent_status(case.person), page_title="他センターへの引継ぎ（広域調整）"))
 
 
-@rule("staff")
+@rule("transfers.view")
 def sent_list(request):
     """送付した引継ぎ: the center's transfers (a worker limited to assigned cases: those of their cases)."""
     require(request, rights(request).can_read, section=SECTION)
-    status = request.GET.get("status", "")
+    status = TransferListQuery.read(request).values["status"]
     rows = selectors.sent_for(request.user)
     if status in TransferStatus.values:
         rows = rows.filter(status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(request=request, action=AccessAction.VIEW, section=SECTION,
-               detail=f"送付した引継ぎ 状態={status or 'すべて'}")
+    page = page_of(request, rows, PAGE_SIZE)
+    policy.log_listed(request, page, section=SECTION, always=True, detail=f"送付した引継ぎ 状態={status or 'すべて'}")
     return render(request, "transfers/sent_list.html", context(
         request, page=page, status=status, statuses=TransferStatus.choices, tab="sent",
         querystring=f"status={status}" if status in TransferStatus.values else "",
@@ -112,7 +111,7 @@ def _detail(request, transfer, case, access, *, withdraw_form=None, answer_form=
         page_title=f"他センターへの引継ぎ {transfer.number}"), status=status)
 
 
-@rule("staff")
+@rule("transfers.view")
 def transfer_detail(request, pk: int):
     """One transfer: where it went and what became of it, and the package exactly as sent (printable)."""
     transfer, case, access = _sent(request, pk)
@@ -120,7 +119,7 @@ def transfer_detail(request, pk: int):
     return _detail(request, transfer, case, access)
 
 
-@rule("staff")
+@rule("transfers.view")
 def transfer_pdf(request, pk: int):
     """The package (支援業務協力依頼書 and 情報提供書) as a PDF, for a center outside yorisoi or the file."""
     transfer, case, _access = _sent(request, pk)
@@ -129,7 +128,7 @@ def transfer_pdf(request, pk: int):
     return pdf_response(transfer)
 
 
-@rule("staff")
+@rule("transfers.write")
 def transfer_withdraw(request, pk: int):
     """Take back a transfer nobody answered yet (POST; a GET goes back to the transfer)."""
     transfer, case, access = _sent(request, pk, "edit", needs_send=True)
@@ -148,7 +147,7 @@ def transfer_withdraw(request, pk: int):
     return _detail(request, transfer, case, access, withdraw_form=form)
 
 
-@rule("staff")
+@rule("transfers.write")
 def transfer_answer(request, pk: int):
     """Record the answer of a center that does not use yorisoi (POST; a GET goes back to the transfer)."""
     transfer, case, access = _sent(request, pk, "edit", needs_send=True)

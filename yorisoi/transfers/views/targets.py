@@ -19,7 +19,7 @@ from ._common import context, require, rights
 SECTION = "transfer_target"
 
 
-@rule("staff")
+@rule("transfers.view")
 def targets(request):
     require(request, rights(request).can_read, section=SECTION)
     rows = list(selectors.other_center_organizations(request.user))
@@ -35,7 +35,7 @@ def targets(request):
         pending_incoming=selectors.pending_incoming_count(request.user)))
 
 
-@rule("staff")
+@rule("transfers.targets")
 def target_edit(request, pk: int):
     """Link a directory entry to a center of this deployment, or unlink it (POST; a GET goes back to the list)."""
     organization = selectors.other_center_organizations(request.user).filter(pk=pk).first()

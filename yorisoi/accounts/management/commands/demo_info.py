@@ -8,11 +8,16 @@ from yorisoi.accounts.demo import DEMO_PASSWORD, DEMO_STAFF, demo_totp_key
 class Command(BaseCommand):
     help = "デモ用ログイン情報を表示します。"
 
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default="127.0.0.1:8000",
+                            help="サーバーのアドレスとポート（make run が PORT から渡します）")
+
     def handle(self, *args, **options):
         w = self.stdout.write
+        address = options["address"]
         w("")
         w("=" * 72)
-        w(" 寄り添い デモ環境  http://127.0.0.1:8000/")
+        w(f" 寄り添い デモ環境  http://{address}/")
         w("=" * 72)
         w(f" パスワード（全員共通）: {DEMO_PASSWORD}")
         w(" ユーザー名:")

@@ -22,6 +22,38 @@
       })
       .catch(function () { if (status) status.textContent = "住所を取得できませんでした。手入力してください。"; });
   });
+  // Long menus of organizations (select[data-searchable]): a box above the menu narrows it as you type
+  // (width and hiragana/katakana folded). Without this file the menu is the same, only longer.
+  function fold(text) {
+    return (text || "").normalize("NFKC").toLowerCase().replace(/[\u3041-\u3096]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 0x60);
+    }).replace(/\s+/g, "");
+  }
+  function makeSearchable(select) {
+    if (select.dataset.searchReady) return;
+    select.dataset.searchReady = "1";
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-filter";
+    box.placeholder = "名前で絞り込み";
+    var label = select.id && document.querySelector("label[for='" + select.id + "']");
+    box.setAttribute("aria-label", (label ? label.textContent.trim() : "一覧") + "を絞り込む");
+    box.addEventListener("input", function () {
+      var wanted = fold(box.value);
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = wanted !== "" && option.value !== "" && !option.selected && fold(option.text).indexOf(wanted) < 0;
+      });
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        group.hidden = Array.prototype.every.call(group.children, function (o) { return o.hidden; });
+      });
+    });
+    select.parentNode.insertBefore(box, select);
+  }
+  function enhance(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("select[data-searchable]"), makeSearchable);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
   // Print buttons (no inline scripts under our Content-Security-Policy).
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }

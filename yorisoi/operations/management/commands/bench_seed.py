@@ -113,7 +113,9 @@ class Scratch:
         if postgres:
             self.base = f"yorisoi_bench_{os.getpid()}"
             self.template, self.current = f"{self.base}_template", ""
-            self._sql(f'CREATE DATABASE "{self.template}"')
+            # UTF-8 character type, whatever the server's default: pg_trgm and lower() see no Japanese under "C".
+            self._sql(f'CREATE DATABASE "{self.template}" TEMPLATE template0 ENCODING \'UTF8\' '
+                      "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
             self.label = f"PostgreSQL {self._url(self.template)} (copied for each run, dropped at the end)"
         else:
             self.template = os.path.join(workdir, "template.sqlite3")

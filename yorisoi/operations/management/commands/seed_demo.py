@@ -1,4 +1,7 @@
-"""`manage.py seed_demo --persons N --seed S [--if-empty] [--center NAME]`: fictional demo data.
+"""`manage.py seed_demo --persons N --seed S [--if-empty] [--center NAME] [--centers C]`: fictional demo data.
+
+With `--centers C` (make bench-load: a national set) the N persons are spread over C fictional centers of unequal
+size, the demo center the large one (operations/demo/centers.py); every center gets its own directory and staff.
 
 1. the center's fictional directory of agencies (partners.demo.seed_directory: みどり県 and its offices);
 2. persons living in that prefecture, their cases in every phase and years of support records, in chunks with
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.demo import ensure_demo_accounts
 from yorisoi.accounts.models import Center, Role, Staff
+from yorisoi.operations.demo.centers import MAX_CENTERS, center_sizes, ensure_centers
 from yorisoi.operations.demo.directory import Directory
 from yorisoi.operations.demo.features import describe_cases
 from yorisoi.operations.demo.generator import DETAILED_PERSONS, DemoGenerator, SeedStats
@@ -42,14 +46,20 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="センターに対象者が既にいれば何もしない（make run 用：入力済みのデータを残す）")
         parser.add_argument("--center", default="", help="作成先のセンター名（既定：デモ用センター）")
+        parser.add_argument("--centers", type=int, default=1,
+                            help=f"対象者を分けるセンターの数（既定 1。最大 {MAX_CENTERS}。2 以上で架空の県の"
+                                 "センターを作り、デモ用センターを大規模センターとして人数に差をつけます）")
         parser.add_argument("--chunk-size", type=int, default=1000, help="一度に書き込む対象者の数（既定 1000）")
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                             help="日付の基準日 YYYY-MM-DD（既定：今日）")
         parser.add_argument("--detailed", type=int, default=DETAILED_PERSONS,
                             help=f"手続き・居所・計画なども作る対象者の数（最初の何人か。既定 {DETAILED_PERSONS}、"
                                  "0 で作らない）")
+        parser.add_argument("--without-records", action="store_true",
+                            help="支援経過記録を作らない（検索のベンチマーク用：対象者・ケースだけを速く作る）")
 
-    def handle(self, *args, persons, seed, if_empty, center, chunk_size, today, detailed, verbosity, **options):
+    def handle(self, *args, persons, seed, if_empty, center, centers, chunk_size, today, detailed, verbosity,
+               without_records=False, **options):
         demo_center, _other, created = ensure_demo_accounts()
         if created:
             self.stdout.write(self.style.SUCCESS("デモ用のセンターと職員を作成しました。"))
@@ -63,11 +73,28 @@ class Command(BaseCommand):
             return
         if persons <= 0:
             return
+        if centers > 1:
+            if center:
+                raise CommandError("--center と --centers は同時に指定できません。")
+            if not 1 < centers <= MAX_CENTERS:
+                raise CommandError(f"--centers は 2 から {MAX_CENTERS} までで指定してください。")
+            sizes = center_sizes(persons, centers)
+            for number, (home, workers) in enumerate(ensure_centers(target, sizes), start=1):
+                self.stdout.write(f"センター {number}/{centers}：{home.name}（対象者 {sizes[number - 1]:,} 人、"
+                                  f"相談員 {len(workers)} 人）")
+                self._seed_center(home, workers, sizes[number - 1], seed + number - 1, chunk_size, today,
+                                  detailed if number == 1 else 0, verbosity, records=not without_records)
+            return
         staff = list(Staff.objects.filter(center=target, role=Role.WORKER, is_active=True).order_by("username"))
         staff = staff or list(Staff.objects.filter(center=target, is_active=True).order_by("username"))
         if not staff:
             raise CommandError("センターに職員がいないため、担当者を割り当てられません。")
 
+        self._seed_center(target, staff, persons, seed, chunk_size, today, detailed, verbosity,
+                          records=not without_records)
+
+    def _seed_center(self, target, staff, persons, seed, chunk_size, today, detailed, verbosity, *,
+                     records: bool = True) -> None:
         def progress(stats: SeedStats, total: int) -> None:
             if verbosity >= 1:
                 self.stdout.write(
@@ -83,7 +110,8 @@ class Command(BaseCommand):
         self.stdout.write(f"関係機関 {len(organizations)} 件（{prefecture}の架空の名簿）"
                           f"（{time.perf_counter() - started:.1f} 秒）")
         generator = DemoGenerator(center=target, staff=staff, seed=seed, today=today, chunk_size=chunk_size,
-                                  directory=Directory.load(target, prefecture), detailed=detailed, progress=progress)
+                                  directory=Directory.load(target, prefecture), detailed=detailed, progress=progress,
+                                  records=records)
         stats = generator.run(persons)
         self.stdout.write(self.style.SUCCESS(
             f"対象者 {stats.persons:,} 人、支援ケース {stats.cases:,} 件、支援経過記録 {stats.activities:,} 件を"

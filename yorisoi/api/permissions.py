@@ -1,0 +1,26 @@
+"""The API's permission is the policy: each API view names its rules (view_rules.RULES) per action, exactly as
+pages carry @rule; a role the rule does not admit is refused with a DENIED row in the access log."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from yorisoi.privacy.policy import RULES, deny_unless
+
+
+def rule_name(view, request) -> str:
+    rules = getattr(view, "rules", None) or {}
+    action = getattr(view, "action", None) or request.method.lower()
+    name = rules.get(action) or rules.get("*")
+    if name is None:
+        raise ValueError(f"{type(view).__name__} names no rule for {action}")
+    return name
+
+
+class FollowsPolicyRule(BasePermission):
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False  # 401 (NotAuthenticated) with the token challenge
+        name = rule_name(view, request)
+        deny_unless(request, RULES[name].admits(request.user), section=name)
+        return True

@@ -1,0 +1,270 @@
+"""Checking rows: each spreadsheet row → the values a service takes, with every problem in Japanese. Never
+writes. The same function checks the preview and, again, every row inside the commit's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from yorisoi.common import names
+from yorisoi.common.eras import EraDateError, parse_date
+from yorisoi.people.duplicates import duplicate_candidates_many
+from yorisoi.people.models import Person
+from yorisoi.privacy import policy
+
+from .fields import Field, field_map, fields_for, guess, heading_key
+from .models import ImportedRow, ImportTarget
+from .reading import FORMULA, HEADER_SEARCH_ROWS
+
+_SPACES = re.compile(r"[ \u3000]+")
+_PERSON_MODEL_FIELDS = ["family_name", "given_name", "family_name_kana", "given_name_kana", "sex", "birth_date",
+                        "phone", "postal_code", "prefecture", "municipality", "address_line", "aliases"]
+
+
+@dataclass
+class CheckedRow:
+    line: int
+    values: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    candidates: list[dict] = field(default_factory=list)  # persons this row may be: {"id", "name", "agreeing"}
+    same_as_line: int | None = None
+    row_key: str = ""
+    already: bool = False
+    shown: dict = field(default_factory=dict)  # field label → the file's text, for the preview
+    identity: str = ""  # what makes two rows of the file the same person or case
+
+    @property
+    def status(self) -> str:
+        if self.already:
+            return "already"
+        if self.problems:
+            return "error"
+        if self.candidates or self.same_as_line:
+            return "duplicate"
+        return "new"
+
+    def as_json(self) -> dict:
+        return {"line": self.line, "status": self.status, "problems": self.problems, "notes": self.notes,
+                "candidates": self.candidates, "same_as_line": self.same_as_line, "shown": self.shown}
+
+
+def find_header(rows: list[tuple[int, list]], target: str, saved: dict | None = None) -> tuple[int, list[str]]:
+    """The heading row: of the first rows, the one whose cells name the most fields (a title line above it, or
+    cells merged across the title, are passed over); without any known heading, the first row with text.
+    Returns (line, headings); line 0 when every row is empty."""
+    best, best_line, best_headings = 0, 0, []
+    for line, cells in rows[:HEADER_SEARCH_ROWS]:
+        headings = ["" if c is FORMULA else str(c) for c in cells]
+        found = len(guess(target, headings, saved))
+        if found > best:
+            best, best_line, best_headings = found, line, headings
+    if not best_line:  # no known heading: the first row with text is taken, and the user maps its columns
+        for line, cells in rows[:HEADER_SEARCH_ROWS]:
+            headings = ["" if c is FORMULA else str(c) for c in cells]
+            if any(headings):
+                return line, headings
+    return best_line, best_headings
+
+
+class RowChecker:
+    """Checks the rows of one file in order; remembers the rows seen so far (by identity) to name a row that
+    repeats an earlier one."""
+
+    def __init__(self, *, actor, target: str, mapping: dict[int, str], check_duplicates: bool = True):
+        self.actor = actor
+        self.target = target
+        self.mapping = mapping
+        self.fields = field_map(target)
+        self.check_duplicates = check_duplicates
+        self._first_line: dict[bytes, int] = {}
+        self._persons = policy.persons_for(actor)
+
+    # --- cells -> values ---
+
+    def _convert(self, f: Field, text: str, row: CheckedRow):
+        if f.kind in ("text", "id"):
+            return text
+        if f.kind == "digits":
+            normal = unicodedata.normalize("NFKC", text).strip()
+            if normal != text:
+                row.notes.append(f"{f.label}：全角の数字・記号を半角に直しました")
+            return normal
+        if f.kind == "date":
+            if not text:
+                return None
+            try:
+                day = parse_date(text)
+            except EraDateError as error:
+                row.problems.append(f"{f.label}：{error}")
+                return None
+            if unicodedata.normalize("NFKC", text) != text:
+                row.notes.append(f"{f.label}：全角の数字を半角に直しました")
+            return day
+        if f.kind == "choice":
+            if not text:
+                return ""
+            wanted = heading_key(text)
+            for value, label in f.choices:
+                if wanted in (heading_key(label), heading_key(value)):
+                    return value
+            for pair in f.extra:
+                value, word = pair.split(":", 1)
+                if wanted == heading_key(word):
+                    return value
+            row.problems.append(f"{f.label}：『{text}』は選択肢にありません（"
+                                f"{'、'.join(label for _, label in f.choices)}）")
+            return ""
+        raise AssertionError(f.kind)
+
+    def check_many(self, items: list[tuple[int, list]]) -> list[CheckedRow]:
+        """Check a chunk of rows: each row alone, then the look-ups for the whole chunk at once (rows already
+        imported; for persons, the same-name candidates by people.duplicates)."""
+        rows = [self._check_alone(line, cells) for line, cells in items]
+        clean = [row for row in rows if not row.problems]
+        done = set(policy.of_center(ImportedRow, self.actor).filter(target=self.target,
+                                              row_key__in=[row.row_key for row in clean])
+                   .values_list("row_key", flat=True)) if clean else set()
+        fresh = []
+        for row in clean:
+            row.already = row.row_key in done
+            if not row.already:
+                self._remember(row, row.identity)
+                if row.same_as_line and self.target == ImportTarget.CASES:
+                    row.problems.append(f"{row.same_as_line}行目と同じケースです")
+                fresh.append(row)
+        if self.check_duplicates and self.target == ImportTarget.PERSONS and fresh:
+            found = duplicate_candidates_many(actor=self.actor, wanted=[row.values for row in fresh])
+            for row, candidates in zip(fresh, found, strict=True):
+                row.candidates = [{"id": x.person.pk, "name": str(x.person), "agreeing": "・".join(x.agreeing)}
+                                  for x in candidates]
+        return rows
+
+    def check(self, line: int, cells: list) -> CheckedRow:
+        return self.check_many([(line, cells)])[0]
+
+    def _check_alone(self, line: int, cells: list) -> CheckedRow:
+        row = CheckedRow(line=line)
+        texts: dict[str, str] = {}
+        for position, key in self.mapping.items():
+            f = self.fields[key]
+            value = cells[position] if position < len(cells) else ""
+            if value is FORMULA:
+                row.problems.append(f"{f.label}：数式のセルは取り込めません（Excel で「値の貼り付け」をしてから"
+                                    "読み込んでください）")
+                value = ""
+            texts[key] = value
+            row.shown[f.label] = value
+        converted = {key: self._convert(self.fields[key], text, row) for key, text in texts.items()}
+        if self.target == ImportTarget.PERSONS:
+            self._person(row, converted)
+        else:
+            self._case(row, converted)
+        return row
+
+    def is_blank(self, cells: list) -> bool:
+        return not any(cells[p] for p in self.mapping if p < len(cells) and cells[p] is not FORMULA) and \
+            not any(cells[p] is FORMULA for p in self.mapping if p < len(cells))
+
+    # --- persons ---
+
+    def _person(self, row: CheckedRow, c: dict) -> None:
+        family, given = c.get("family_name", ""), c.get("given_name", "")
+        if not family and c.get("full_name"):
+            family, given = _split(c["full_name"])
+        kana_family, kana_given = c.get("family_name_kana", ""), c.get("given_name_kana", "")
+        if not kana_family and c.get("full_kana"):
+            kana_family, kana_given = _split(c["full_kana"])
+        values = {"family_name": family, "given_name": given, "family_name_kana": kana_family,
+                  "given_name_kana": kana_given}
+        for key in ("sex", "birth_date", "phone", "postal_code", "prefecture", "municipality", "address_line",
+                    "aliases"):
+            if key in c and c[key] not in (None, ""):
+                values[key] = c[key]
+        if not family:
+            row.problems.insert(0, "氏名がありません")
+        if not kana_family:
+            row.problems.append("フリガナがありません")
+        row.values = values
+        if family and kana_family:  # also beside other problems: every problem of the row is named at once
+            _model_problems(Person(center_id=self.actor.center_id, **values), row,
+                            exclude=["center", "created_by", "updated_by", "search_key", "merged_into"])
+        external = _normal_id(c.get("external_id", ""))
+        identity = "|".join([names.name_key(family + given), names.reading_key(kana_family + kana_given),
+                             str(values.get("birth_date") or "")])
+        row.row_key = f"id:{external}" if external else "h:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+        row.identity = "p|" + identity
+
+    # --- cases ---
+
+    def _case(self, row: CheckedRow, c: dict) -> None:
+        person = self._find_person(row, c)
+        values = {key: c[key] for key in ("kind", "referral_source", "referral_agency", "referral_officer",
+                                          "referral_date", "expected_release_date", "release_place", "urgency")
+                  if key in c and c[key] not in (None, "")}
+        for key in ("kind", "referral_source", "referral_date"):
+            if key not in values and not any(p.startswith(self.fields[key].label) for p in row.problems):
+                row.problems.append(f"{self.fields[key].label}がありません")
+        row.values = {**values, "person_id": person.pk if person else None}
+        external = _normal_id(c.get("external_id", ""))
+        identity = f"{person.pk if person else ''}|{values.get('kind', '')}|{values.get('referral_date') or ''}"
+        row.row_key = f"id:{external}" if external else "h:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+        row.identity = "c|" + identity
+
+    def _find_person(self, row: CheckedRow, c: dict):
+        external = _normal_id(c.get("person_external_id", ""))
+        if external:
+            imported = policy.of_center(ImportedRow, self.actor).filter(target=ImportTarget.PERSONS,
+                                                  row_key=f"id:{external}").first()
+            person = self._persons.filter(pk=imported.object_id).first() if imported else None
+            if person is None:
+                row.problems.append(f"対象者の外部ID『{external}』の対象者が見つかりません（先に対象者を取り込んで"
+                                    "ください）")
+            return person
+        name, birth = c.get("full_name", ""), c.get("birth_date")
+        if not name or not birth:
+            if not any(p.startswith("生年月日") for p in row.problems):
+                row.problems.append("対象者を特定できません（対象者の外部ID、または氏名と生年月日を入れてください）")
+            return None
+        key = names.name_key(name)
+        found = [p for p in self._persons.filter(birth_date=birth)
+                 if names.name_key(p.family_name + p.given_name) == key]
+        if not found:
+            row.problems.append("この氏名・生年月日の対象者が登録されていません（先に対象者を取り込んでください）")
+            return None
+        if len(found) > 1:
+            row.problems.append("同じ氏名・生年月日の対象者が複数います。対象者の外部IDで指定してください")
+            return None
+        return found[0]
+
+    def _remember(self, row: CheckedRow, identity: str) -> None:
+        digest = hashlib.sha256(identity.encode()).digest()[:12]
+        first = self._first_line.setdefault(digest, row.line)
+        if first != row.line:
+            row.same_as_line = first
+
+
+def _split(full: str) -> tuple[str, str]:
+    parts = _SPACES.split(full.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _normal_id(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()[:70]
+
+
+def _model_problems(obj, row: CheckedRow, *, exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            label = obj._meta.get_field(key).verbose_name if key != "__all__" else ""
+            row.problems.extend(f"{label}：{m}" if label else m for m in messages)
+
+
+def mapping_fields(target: str) -> list[Field]:
+    return fields_for(target)

@@ -1,0 +1,1 @@
+"""Pages of the meetings app: meetings and minutes, concerns and the weekly review, the morning board."""

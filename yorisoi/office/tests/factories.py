@@ -1,0 +1,107 @@
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from yorisoi.office.models import (
+    Device,
+    DeviceKind,
+    Incident,
+    IncidentKind,
+    PaperFile,
+    Qualification,
+    StaffMember,
+    Trip,
+    Vehicle,
+    VehicleEvent,
+)
+from yorisoi.people.tests.factories import PersonFactory
+
+
+class StaffMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    name = factory.Sequence(lambda n: f"職員 {n}郎")
+    job = "counselor"
+    employment_type = "full_time"
+
+
+class QualificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    kind = "social_worker"
+    registration_number = "123456"
+    registered_on = dt.date(2015, 4, 1)
+
+
+class VehicleFactory(DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    name = factory.Sequence(lambda n: f"{n + 1}号車")
+    registration_number = factory.Sequence(lambda n: f"大宮 500 あ {n + 10:02d}-00")
+    business_use = True
+    inspection_due = dt.date(2027, 6, 30)
+
+
+class TripFactory(DjangoModelFactory):
+    class Meta:
+        model = Trip
+
+    vehicle = factory.SubFactory(VehicleFactory)
+    center = factory.SelfAttribute("vehicle.center")
+    date = dt.date(2026, 11, 10)
+    purpose = "同行支援"
+    destination = "テスト市福祉事務所"
+    odometer_start = 1000
+    odometer_end = 1020
+    pre_check_result = "none"
+    pre_check_method = "detector_face"
+    post_check_result = "none"
+    post_check_method = "detector_face"
+    pre_checker = factory.SelfAttribute("driver")
+    post_checker = factory.SelfAttribute("driver")
+
+
+class VehicleEventFactory(DjangoModelFactory):
+    class Meta:
+        model = VehicleEvent
+
+    vehicle = factory.SubFactory(VehicleFactory)
+    center = factory.SelfAttribute("vehicle.center")
+    kind = "near_miss"
+    occurred_at = dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC)
+    description = "交差点で自転車が飛び出した（架空）"
+
+
+class DeviceFactory(DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    kind = DeviceKind.PHONE
+    label = factory.Sequence(lambda n: f"携帯{n + 1}")
+    screen_lock = True
+    encrypted = True
+    remote_wipe = True
+
+
+class PaperFileFactory(DjangoModelFactory):
+    class Meta:
+        model = PaperFile
+
+    person = factory.SubFactory(PersonFactory)
+    center = factory.SelfAttribute("person.center")
+    label = factory.Sequence(lambda n: f"F-{n + 1:03d}")
+    cabinet = "書庫A"
+
+
+class IncidentFactory(DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    kind = IncidentKind.LOST_DEVICE
+    discovered_at = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
+    description = "外出先で携帯電話を紛失（架空）"
