@@ -26,6 +26,27 @@ def pytest_report_header(config):
     return []
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that migrate the database back and forward replay the whole migration history (about a minute each
+    on this machine, mostly Django rendering model states). They run where the data they protect lives, on
+    PostgreSQL (CI runs the suite on both databases); YORISOI_MIGRATION_TESTS=1 runs them on SQLite too.
+
+    They run last (after pytest-django has put the transactional tests at the end): a browser test that came after
+    them found the rows the migrations seed missing."""
+    from django.conf import settings
+
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("migrations") is not None)
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    if on_sqlite and not os.environ.get("YORISOI_MIGRATION_TESTS"):
+        skip = pytest.mark.skip(reason="移行の往復テストは PostgreSQL で実行します / migration round trips run on "
+                                       "PostgreSQL (YORISOI_MIGRATION_TESTS=1 runs them on SQLite)")
+        for item in items:
+            if item.get_closest_marker("migrations"):
+                item.add_marker(skip)
+
+
 def verified_client(user) -> Client:
     """A client logged in with password and past TOTP, as after a real log-in."""
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from tests.test_authorization_matrix import MATRIX, ROUTES
@@ -80,12 +81,16 @@ class _FormReader(HTMLParser):
 
 
 def _counts() -> dict[str, int]:
-    counts = {}
-    for model in apps.get_models():
-        table = model._meta.db_table
-        if model._meta.managed and not table.startswith(IGNORED_TABLES) and "historical" not in table:
-            counts[table] = model._base_manager.count()
-    return counts
+    """The number of rows of every watched table, in one query (a count per table would cost ~200 round trips
+    before and after every post)."""
+    tables = sorted({model._meta.db_table for model in apps.get_models()
+                     if model._meta.managed and not model._meta.db_table.startswith(IGNORED_TABLES)
+                     and "historical" not in model._meta.db_table})
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(f"SELECT '{table}', COUNT(*) FROM {quote(table)}" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
 
 
 FORM_PAGES = sorted(name for name, row in MATRIX.items()

@@ -4,6 +4,7 @@ with a progress bar). Directors only (view rule imports.run; the services check 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -114,15 +115,18 @@ def import_batch(request, pk: int):
     if batch.status == BatchStatus.CHECKED:
         query = PreviewQuery.read(request).values
         show_all = query["show"] == "all"
-        page = query["page"] or 1
         statuses = None if show_all else {"error", "duplicate"}
-        rows = list(store.read_results(batch, statuses=statuses, offset=(page - 1) * PREVIEW_PAGE,
-                                       limit=PREVIEW_PAGE + 1))
+        counts = batch.counts
+        shown = counts.get("total", 0) if show_all else counts.get("error", 0) + counts.get("duplicate", 0)
+        # The results file is read a page at a time; the shared pagination only needs how many rows there are.
+        preview_page = Paginator(range(shown), PREVIEW_PAGE).get_page(query["page"] or 1)
+        rows = list(store.read_results(batch, statuses=statuses, offset=preview_page.start_index() - 1
+                                       if shown else 0, limit=PREVIEW_PAGE))
         decisions = list(store.read_results(batch, statuses={"error", "duplicate"}, limit=DECISIONS_SHOWN))
         # The preview names registered persons that a row may be: that is a view of them.
         log_listed(request, [c["id"] for r in decisions for c in r["candidates"]], section="imports.preview",
                    obj=batch)
-        context.update(rows=rows[:PREVIEW_PAGE], has_next=len(rows) > PREVIEW_PAGE, page=page, show_all=show_all,
+        context.update(rows=rows, preview_page=preview_page, show_all=show_all,
                        decisions=decisions, more_decisions=len(decisions) >= DECISIONS_SHOWN,
                        headings=list(rows[0]["shown"]) if rows else [])
     template = "imports/import_batch.html"

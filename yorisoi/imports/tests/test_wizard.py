@@ -224,3 +224,23 @@ def test_the_template_spreadsheet_downloads_with_the_headings(director_client):
     sheet = load_workbook(BytesIO(response.content)).active
     assert [c.value for c in sheet[1]][:3] == ["外部ID", "氏名", "フリガナ"]
     assert director_client.get(reverse("imports:template", args=["nothing"])).status_code == 404
+
+
+def test_the_preview_pages_through_many_rows_with_the_shared_pagination(director_client, director, monkeypatch):
+    from yorisoi.imports import views
+
+    monkeypatch.setattr(views, "PREVIEW_PAGE", 2)
+    rows = [PERSON_HEADINGS, *[[f"B-{n}", f"能登 {n}郎", "ノト", "宇宙人", "昭和30年4月1日", ""] for n in range(5)]]
+    batch = check(director_client, director, xlsx_bytes(rows))
+    url = reverse("imports:batch", args=[batch.pk])
+    first = director_client.get(url).content.decode()
+    assert "5件中 1〜2件（1／3ページ）" in first
+    assert "B-0" in _preview_table(first) and "B-2" not in _preview_table(first)
+    last = director_client.get(url, {"show": "problems", "page": 3}).content.decode()
+    assert "5件中 5〜5件（3／3ページ）" in last
+    assert "B-4" in _preview_table(last) and "B-3" not in _preview_table(last)
+    assert 'rel="prev" href="/imports/' in last and "show=problems" in last
+
+
+def _preview_table(page: str) -> str:
+    return page.split('id="preview-rows"')[1].split("</table>")[0]

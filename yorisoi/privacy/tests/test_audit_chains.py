@@ -213,6 +213,7 @@ def before_the_split(transactional_db):
         executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.migrations
 def test_the_old_single_chain_stays_verifiable_as_the_legacy_chain(before_the_split, center, other_center):
     old = old_single_chain(before_the_split, [center.pk, other_center.pk, None])
     migrate_to(AFTER)
@@ -230,6 +231,7 @@ def test_the_old_single_chain_stays_verifiable_as_the_legacy_chain(before_the_sp
     assert AccessLog.objects.get(detail="閲覧0", center_id_value=center.pk).prev_hash == "0" * 64
 
 
+@pytest.mark.migrations
 def test_a_row_changed_before_the_split_is_still_reported_after_it(before_the_split, center, other_center):
     """The migration re-computes no hash, so it cannot launder a log that was already tampered with."""
     old = old_single_chain(before_the_split, [center.pk, other_center.pk])
@@ -243,6 +245,7 @@ def test_a_row_changed_before_the_split_is_still_reported_after_it(before_the_sp
     assert reports[chain_key(center.pk)].ok
 
 
+@pytest.mark.migrations
 def test_a_missing_old_head_becomes_a_reanchored_legacy_head(before_the_split, center):
     old_single_chain(before_the_split, [center.pk], with_head=False)
     migrate_to(AFTER)
@@ -254,6 +257,7 @@ def test_a_missing_old_head_becomes_a_reanchored_legacy_head(before_the_split, c
     assert logged.center_id_value is None and "移行前の共通チェーン" in logged.detail
 
 
+@pytest.mark.migrations
 def test_an_empty_log_is_split_without_a_legacy_chain(before_the_split, center):
     migrate_to(AFTER)
     assert not AccessLogHead.objects.exists()
