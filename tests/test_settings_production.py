@@ -137,3 +137,56 @@ def test_production_trusts_no_proxy_unless_one_is_configured():
     assert run(["-c", probe], production_env()).stdout.strip() == "[]"
     configured = run(["-c", probe], production_env(YORISOI_TRUSTED_PROXIES="127.0.0.1,::1"))
     assert configured.stdout.strip() == "['127.0.0.1', '::1']"
+
+
+# The optional parts of a production deployment, against the machine's real Redis and PostgreSQL.
+REDIS_URL = os.environ.get("YORISOI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SESSION_PROBE = r"""
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.utils.module_loading import import_string
+cache.set("yorisoi-probe", "寄り添い", 30)
+print(json.dumps({"engine": settings.SESSION_ENGINE, "cached": cache.get("yorisoi-probe"),
+                  "backend": type(caches["default"]).__name__,
+                  "store": import_string(settings.SESSION_ENGINE + ".SessionStore").__module__}))
+"""
+
+
+def _reachable(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _reachable("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379")
+def test_redis_url_gives_a_redis_cache_and_sessions_written_through_to_the_database():
+    result = run(["-c", SESSION_PROBE], production_env(REDIS_URL=REDIS_URL))
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe == {"engine": "django.contrib.sessions.backends.cached_db", "cached": "寄り添い",
+                     "backend": "RedisCache", "store": "django.contrib.sessions.backends.cached_db"}
+
+
+POOL_PROBE = r"""
+import json, django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+    one = cursor.fetchone()[0]
+print(json.dumps({"one": one, "pool": type(connection.pool).__name__ if connection.pool else None}))
+"""
+
+
+@pytest.mark.skipif(not _reachable("127.0.0.1", 5432), reason="no PostgreSQL on 127.0.0.1:5432")
+def test_db_pool_max_size_opens_django_s_psycopg_pool():
+    env = production_env(DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres", DB_POOL_MAX_SIZE="2")
+    result = run(["-c", POOL_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"one": 1, "pool": "ConnectionPool"}
