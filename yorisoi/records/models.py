@@ -62,8 +62,12 @@ class Activity(CenterOwnedModel, VersionedModel):
             models.Index(fields=["center", "author", "-occurred_at"]),
             # The center's recent records (home, records list): ORDER BY occurred_at DESC, id DESC LIMIT n.
             models.Index(fields=["center", "-occurred_at", "-id"], name="records_center_recent_idx"),
-            # An organization's last contact (partners' "not contacted for a while"): MAX(occurred_at) per organization.
-            models.Index(fields=["organization", "-occurred_at"], name="records_organization_idx"),
+            # An organization's last contact (partners' "not contacted for a while"): the newest live record naming
+            # it at the center, read as the first entry of this index. With (organization) alone the planner
+            # combined it with the center index and sorted every record of the organization (12 s at 300,000
+            # persons): it does not know that an organization's records are all of one center.
+            models.Index(fields=["organization", "center", "-occurred_at"], condition=models.Q(deleted_at__isnull=True),
+                         name="records_org_last_contact_idx"),
         ]
         constraints = [
             models.CheckConstraint(
