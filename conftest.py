@@ -32,8 +32,8 @@ def pytest_collection_modifyitems(config, items):
     on this machine, mostly Django rendering model states). They run where the data they protect lives, on
     PostgreSQL (CI runs the suite on both databases); YORISOI_MIGRATION_TESTS=1 runs them on SQLite too.
 
-    They run last (after pytest-django has put the transactional tests at the end): a browser test that came after
-    them found the rows the migrations seed missing."""
+    They run last, after pytest-django has put the transactional tests at the end: they take the schema back and
+    forward, and a failure half-way must not leave other tests on an old schema."""
     from django.conf import settings
 
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("migrations") is not None)
