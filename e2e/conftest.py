@@ -117,7 +117,8 @@ def _e2e_database(_serialized_rows_on_connection, django_db_serialized_rollback,
     from yorisoi.partners.models import OrganizationKind
 
     if _migrated_rows and not OrganizationKind.objects.exists():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        # Sequences keep counting (as Django's own flush between tests does): the restored rows keep their ids.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
         connections["default"].creation.deserialize_db_from_string(_migrated_rows)
 
 
