@@ -88,6 +88,17 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
 
 class _Updates:
+    """Create and update through the area's service: each viewset says how in save_new and save_update."""
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values.pop("version", None)
+        saved = self.save_new(values)
+        return Response(self.serializer_class(saved, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
     def update(self, request, pk=None):
         return self._update(request, pk, partial=False)
 
@@ -124,15 +135,10 @@ class PersonViewSet(_Updates, PolicyViewSet):
     def read_one(self, pk, action):
         return policy.get_person_or_404(self.request, pk, action, section="api_person")[0]
 
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        values.pop("version", None)
+    def save_new(self, values):
         seen = values.pop("same_name_seen", ())
-        person = people_services.register_person(actor=request.user, request=request, same_name_seen=seen, **values)
-        return Response(self.serializer_class(person, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return people_services.register_person(actor=self.request.user, request=self.request, same_name_seen=seen,
+                                               **values)
 
     def save_update(self, person, version, values):
         return people_services.update_person(actor=self.request.user, person=person, expected_version=version,
@@ -165,15 +171,9 @@ class CaseViewSet(_Updates, PolicyViewSet):
     def read_one(self, pk, action):
         return policy.get_case_or_404(self.request, pk, action, section="api_case")[0]
 
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        values.pop("version", None)
+    def save_new(self, values):
         person = values.pop("person")
-        case = workflow.open_case(actor=request.user, person=person, request=request, **values)
-        return Response(self.serializer_class(case, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return workflow.open_case(actor=self.request.user, person=person, request=self.request, **values)
 
     def save_update(self, case, version, values):
         return workflow.update_case(actor=self.request.user, case=case, expected_version=version,
@@ -206,16 +206,10 @@ class ActivityViewSet(_Updates, PolicyViewSet):
     def read_one(self, pk, action):
         return policy.get_activity_or_404(self.request, pk, "view" if action == "view" else "add_record")[0]
 
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        for name in ("version", "change_reason"):
-            values.pop(name, None)
+    def save_new(self, values):
+        values.pop("change_reason", None)
         case = values.pop("case")
-        activity = record_services.add_activity(actor=request.user, case=case, request=request, **values)
-        return Response(self.serializer_class(activity, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return record_services.add_activity(actor=self.request.user, case=case, request=self.request, **values)
 
     def save_update(self, activity, version, values):
         reason = values.pop("change_reason", "")
@@ -259,16 +253,10 @@ class FollowUpViewSet(_Updates, PolicyViewSet):
         follow_up.case = case
         return follow_up
 
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        values.pop("version", None)
-        follow_up = procedure_services.add_follow_up(
-            actor=request.user, case=values["case"], target=values["target"], due_date=values["due_date"],
-            organization=values.get("organization"), notes=values.get("notes", ""), request=request)
-        return Response(self.serializer_class(follow_up, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+    def save_new(self, values):
+        return procedure_services.add_follow_up(
+            actor=self.request.user, case=values["case"], target=values["target"], due_date=values["due_date"],
+            organization=values.get("organization"), notes=values.get("notes", ""), request=self.request)
 
     def save_update(self, follow_up, version, values):
         return procedure_services.update_follow_up(actor=self.request.user, follow_up=follow_up,

@@ -39,15 +39,6 @@ from .models import (
 BLANK = [("", "選んでください")]
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError beside the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj}（{obj.get_role_display()}）"

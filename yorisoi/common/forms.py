@@ -7,6 +7,7 @@ import functools
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
 
@@ -297,3 +298,12 @@ def id_in_text(value: str) -> int | None:
         return None
     number = int(digits)
     return number if 1 <= number <= MAX_ID else None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -21,11 +21,10 @@ from yorisoi.cases.forms import (
     PhaseChangeForm,
     ReopenForm,
     ResumeForm,
-    add_service_errors,
 )
 from yorisoi.cases.models import CaseFlag, Phase
 from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
-from yorisoi.common.forms import page_of
+from yorisoi.common.forms import add_service_errors, page_of
 from yorisoi.common.replica import replica_reads
 from yorisoi.common.text import clean_text
 from yorisoi.disclosure import selectors as disclosure_selectors

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
 from yorisoi.common.eras import fiscal_year
-from yorisoi.common.forms import page_of
+from yorisoi.common.forms import add_service_errors, page_of
 from yorisoi.common.locks import seen_ids, seen_token
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access

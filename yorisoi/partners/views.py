@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from yorisoi.common.concurrency import StaleEditError, merged_form_data
-from yorisoi.common.forms import page_of
+from yorisoi.common.forms import add_service_errors, page_of
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import log_listed, rule
@@ -48,14 +48,6 @@ def _context(request, **extra) -> dict:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _stale_response(request, template: str, form, stale: StaleEditError, context: dict):
@@ -110,7 +102,7 @@ def organization_create(request):
         try:
             organization = services.create_organization(actor=request.user, request=request, **form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"「{organization.name}」を登録しました。")
             return redirect("partners:detail", organization.pk)
@@ -130,7 +122,7 @@ def organization_edit(request, pk: int):
         except StaleEditError as stale:
             return _stale_response(request, "partners/organization_form.html", form, stale, context)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"「{form.cleaned_data['name']}」を保存しました。")
             return redirect("partners:detail", organization.pk)
@@ -167,7 +159,7 @@ def contact_create(request, pk: int):
             contact = services.add_contact(actor=request.user, organization=organization, request=request,
                                            **form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"担当者「{contact.name}」を登録しました。")
             return redirect(reverse("partners:detail", args=[organization.pk]) + "#contacts")
@@ -187,7 +179,7 @@ def contact_edit(request, pk: int):
         except StaleEditError as stale:
             return _stale_response(request, "partners/contact_form.html", form, stale, context)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"担当者「{form.cleaned_data['name']}」を保存しました。")
             return redirect(reverse("partners:detail", args=[contact.organization_id]) + "#contacts")
@@ -214,7 +206,7 @@ def contact_end(request, pk: int):
         except StaleEditError as stale:
             return _stale_response(request, "partners/contact_end_form.html", form, stale, context)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             text = f"「{contact.name}」さんの離任を記録しました。"
             if change.successor:
@@ -253,7 +245,7 @@ def outreach_create(request):
                                      organizations=form.cleaned_data["organizations"],
                                      staff=form.cleaned_data["staff"], **form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "周知啓発の記録を登録しました。")
             return redirect("partners:outreach_list")
@@ -275,7 +267,7 @@ def outreach_edit(request, pk: int):
         except StaleEditError as stale:
             return _stale_response(request, "partners/outreach_form.html", form, stale, context)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "周知啓発の記録を保存しました。")
             return redirect("partners:outreach_list")
@@ -301,7 +293,7 @@ def kind_list(request):
             try:
                 kind = services.add_organization_kind(actor=request.user, request=request, **form.values())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"種別「{kind.label}」を追加しました。")
                 return redirect("partners:kinds")
@@ -318,7 +310,7 @@ def kind_edit(request, pk: int):
         try:
             services.update_organization_kind(actor=request.user, kind=kind, request=request, **form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"種別「{form.cleaned_data['label']}」を保存しました。")
             return redirect("partners:kinds")

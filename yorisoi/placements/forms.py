@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,15 +43,6 @@ from .models import (
 )
 
 BLANK = [("", "選んでください")]
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError beside the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OrganizationField(forms.ChoiceField):

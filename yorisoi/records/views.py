@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from yorisoi.cases import selectors as case_selectors
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 

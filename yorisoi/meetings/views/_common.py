@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+# The pages import add_errors from here: the one rule of yorisoi.common.forms.
+from yorisoi.common.forms import add_service_errors as add_errors  # noqa: F401
 from yorisoi.common.forms import local_path
 
 from ..rules import meeting_access
@@ -16,14 +18,6 @@ def context(request, **extra) -> dict:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def next_url(request, default: str) -> str:

@@ -227,40 +227,35 @@ def attachment_delete(request, pk: int, attachment_pk: int):
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#attachments")
 
 
-@rule("meetings.write")
-def decision_add(request, pk: int):
+def _add_to_meeting(request, pk: int, *, form_class, add, anchor: str, done: str, form_name: str):
+    """A decision or an action posted from the meeting page: saved by `add`, or the page again with the form."""
     meeting = selectors.get_meeting_or_404(request, pk)
     require(selectors.meeting_access(request.user).can_write)
+    back = reverse("meetings:detail", args=[meeting.pk]) + anchor
     if request.method != "POST":
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#decisions")
-    form = DecisionForm(request.POST, meeting=meeting, user=request.user)
+        return redirect(back)
+    form = form_class(request.POST, meeting=meeting, user=request.user)
     if form.is_valid():
         try:
-            services.add_decision(actor=request.user, meeting=meeting, request=request, **form.cleaned_data)
+            add(actor=request.user, meeting=meeting, request=request, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "決定事項を記録しました。")
-            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#decisions")
-    return _render_detail(request, meeting, decision_form=form)
+            messages.success(request, done)
+            return redirect(back)
+    return _render_detail(request, meeting, **{form_name: form})
+
+
+@rule("meetings.write")
+def decision_add(request, pk: int):
+    return _add_to_meeting(request, pk, form_class=DecisionForm, add=services.add_decision, anchor="#decisions",
+                           done="決定事項を記録しました。", form_name="decision_form")
 
 
 @rule("meetings.write")
 def action_add(request, pk: int):
-    meeting = selectors.get_meeting_or_404(request, pk)
-    require(selectors.meeting_access(request.user).can_write)
-    if request.method != "POST":
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#actions")
-    form = ActionForm(request.POST, meeting=meeting, user=request.user)
-    if form.is_valid():
-        try:
-            services.add_action(actor=request.user, meeting=meeting, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "対応を記録しました。担当者のやることに表示されます。")
-            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#actions")
-    return _render_detail(request, meeting, action_form=form)
+    return _add_to_meeting(request, pk, form_class=ActionForm, add=services.add_action, anchor="#actions",
+                           done="対応を記録しました。担当者のやることに表示されます。", form_name="action_form")
 
 
 @rule("meetings.write")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+
+# The pages import add_errors from here: the one rule of yorisoi.common.forms.
+from yorisoi.common.forms import add_service_errors as add_errors  # noqa: F401
 
 from ..rules import office_access
 
@@ -14,12 +17,3 @@ def context(request, **extra) -> dict:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError beside the fields it names (the form keeps what was typed)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

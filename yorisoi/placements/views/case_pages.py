@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 from yorisoi.privacy.policy.areas import disclosure_access
@@ -21,7 +22,6 @@ from ..forms import (
     InquiryForm,
     PlacementExitForm,
     PlacementForm,
-    add_service_errors,
 )
 from ..models import JUSTICE_REFUSAL_REASONS, KIND_FOR_ORGANIZATION_KIND, ConnectionStatusChange, ExitReason, Sharing
 from ._common import _case_context, _kinds, _prefilled_organization, _section_url

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.common.dates import format_checked
+from yorisoi.common.forms import add_service_errors
 from yorisoi.partners import selectors as partner_selectors
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services, vacancy
-from ..forms import REFUSAL_PERIODS, CaseQuery, RefusalQuery, VacancyReportForm, VacancySearchForm, add_service_errors
+from ..forms import REFUSAL_PERIODS, CaseQuery, RefusalQuery, VacancyReportForm, VacancySearchForm
 from ..models import JUSTICE_REFUSAL_REASONS
 
 # --- an organization: residents, capacity, vacancy ---------------------------------------------------------

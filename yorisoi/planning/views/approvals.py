@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merged_form_data
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy.policy import rule
 from yorisoi.workflow import closure as checklist
 

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merge_form_into, merged_form_data
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from yorisoi.cases.forms import add_service_errors
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy.policy import rule
 
 from .. import selectors, services

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy import policy
 from yorisoi.privacy.policy import rule
 

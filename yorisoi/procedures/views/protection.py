@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yorisoi.cases.forms import add_service_errors
 from yorisoi.common.concurrency import StaleEditError, merged_form_data, with_their_version
 from yorisoi.common.dates import format_checked
+from yorisoi.common.forms import add_service_errors
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
