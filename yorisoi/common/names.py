@@ -38,12 +38,14 @@ def strict_fold(text: str) -> str:
     return _STRICT.normalize(text).translate(_STRICT_ADDITIONS)
 
 
+@lru_cache(maxsize=20_000)  # pure; an import or a search keys the same names many times
 def literal_key(text: str) -> str:
     """The spelling as typed, with width, kana script, case and spaces folded (no kanji folding)."""
     text = unicodedata.normalize("NFKC", clean_text(text or ""))
     return _SEPARATORS.sub("", jaconv.hira2kata(text)).lower()
 
 
+@lru_cache(maxsize=20_000)  # pure; an import or a search keys the same names many times
 def name_key(text: str) -> str:
     """The strict key of a name (or any name-like text): equality here means the same spelling up to variants."""
     text = unicodedata.normalize("NFKC", clean_text(text or ""))
@@ -79,6 +81,7 @@ def _fold_long_vowels(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=20_000)  # pure; an import or a search keys the same names many times
 def reading_key(text: str) -> str:
     """The key of a reading: the strict key, then ズ/ヅ, ジ/ヂ, small kana and long vowels folded."""
     text = name_key(text).translate(_SMALL_TO_LARGE).translate(_OLD_KANA)
@@ -97,6 +100,7 @@ def _loose_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=20_000)  # pure; an import or a search keys the same names many times
 def loose_name_key(text: str) -> str:
     """The strict key with confusable kanji folded together (斎~斉): for duplicate candidates only."""
     return name_key(text).translate(_loose_table())
@@ -106,6 +110,7 @@ def _drop_voicing(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if c not in "\u3099\u309a")
 
 
+@lru_cache(maxsize=20_000)  # pure; an import or a search keys the same names many times
 def loose_reading_key(text: str) -> str:
     """The reading key without voiced marks (サイトウ = ザイドウ, ハシモト = バシモト): for duplicate candidates."""
     return unicodedata.normalize("NFC", _drop_voicing(reading_key(text)))

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from yorisoi.common import names
 from yorisoi.common.eras import EraDateError, parse_date
-from yorisoi.people.duplicates import duplicate_candidates_many
+from yorisoi.people.duplicates import EarlierRows, duplicate_candidates_many, near_dates, wanted_keys
 from yorisoi.people.models import Person
 from yorisoi.privacy import policy
 
@@ -53,6 +53,18 @@ class CheckedRow:
                 "candidates": self.candidates, "same_as_line": self.same_as_line, "shown": self.shown}
 
 
+@dataclass(slots=True)
+class _RowPerson:
+    """An earlier row's person as the duplicate rules read it (a few fields, not a model instance)."""
+
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    birth_date: object
+    line: int
+
+
 def find_header(rows: list[tuple[int, list]], target: str, saved: dict | None = None) -> tuple[int, list[str]]:
     """The heading row: of the first rows, the one whose cells name the most fields (a title line above it, or
     cells merged across the title, are passed over); without any known heading, the first row with text.
@@ -82,6 +94,7 @@ class RowChecker:
         self.fields = field_map(target)
         self.check_duplicates = check_duplicates
         self._first_line: dict[bytes, int] = {}
+        self._earlier = EarlierRows()  # the file's persons so far, for same-person candidates among its rows
         self._persons = policy.persons_for(actor)
 
     # --- cells -> values ---
@@ -142,7 +155,26 @@ class RowChecker:
             for row, candidates in zip(fresh, found, strict=True):
                 row.candidates = [{"id": x.person.pk, "name": str(x.person), "agreeing": "・".join(x.agreeing)}
                                   for x in candidates]
+                self._like_earlier_row(row)
         return rows
+
+    def _like_earlier_row(self, row: CheckedRow) -> None:
+        """Name the earlier row of the file this row may be the same person as, by the same rules (people.duplicates)
+        that the registration applies to it once the earlier row is registered: the preview asks now what the commit
+        would otherwise refuse."""
+        values = row.values
+        if not row.same_as_line:
+            keys = wanted_keys(**{k: values.get(k) or "" for k in ("family_name", "given_name", "family_name_kana",
+                                                                  "given_name_kana")})
+            birth_date = values.get("birth_date")
+            found = self._earlier.candidates(keys, birth_date, near_dates(birth_date))
+            if found:
+                best = max(found, key=lambda c: (c.score, -c.person.line))
+                row.same_as_line = best.person.line
+                row.notes.append(f"{best.person.line}行目と一致する項目：{'・'.join(best.agreeing)}")
+        self._earlier.add(_RowPerson(values.get("family_name", ""), values.get("given_name", ""),
+                                     values.get("family_name_kana", ""), values.get("given_name_kana", ""),
+                                     values.get("birth_date"), row.line))
 
     def check(self, line: int, cells: list) -> CheckedRow:
         return self.check_many([(line, cells)])[0]
@@ -190,7 +222,9 @@ class RowChecker:
         if not kana_family:
             row.problems.append("フリガナがありません")
         row.values = values
-        if family and kana_family:  # also beside other problems: every problem of the row is named at once
+        # Also beside other problems: every problem of the row is named at once. In the commit (no duplicate check
+        # here) the registration service validates each person itself and names the row.
+        if family and kana_family and self.check_duplicates:
             _model_problems(Person(center_id=self.actor.center_id, **values), row,
                             exclude=["center", "created_by", "updated_by", "search_key", "merged_into"])
         external = _normal_id(c.get("external_id", ""))

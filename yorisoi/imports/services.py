@@ -331,7 +331,8 @@ def _write_rows(batch: ImportBatch, actor: Staff, total: int) -> dict:
         raise ImportRefused([f"{getattr(error, 'line', '?')}行目：登録済みの人と同じ人かもしれません（{names}）。"
                              "確認画面で「飛ばす」か「別人として登録」を選んでください。"]) from None
     except ValidationError as error:
-        raise ImportRefused([f"取り込めない値があります：{'、'.join(error.messages)[:300]}"]) from None
+        where = f"{error.line}行目：" if getattr(error, "line", None) else ""
+        raise ImportRefused([f"{where}取り込めない値があります：{'、'.join(error.messages)[:300]}"]) from None
     if errors:
         raise ImportRefused(errors)
     ImportedRow.objects.bulk_create(pending)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from yorisoi.common import names
 from yorisoi.privacy import policy
@@ -15,6 +16,9 @@ from .models import Person, PersonSearchKey
 CANDIDATE_LIMIT = 10
 THRESHOLD = 50  # a same-name person is always shown (50); a reading or given name needs the birth date too
 ROWS = 300
+# What scoring and the candidate lists read of a person (never the encrypted sections).
+_SCORED_FIELDS = ("id", "center_id", "family_name", "given_name", "family_name_kana", "given_name_kana",
+                  "birth_date")
 
 
 @dataclass
@@ -28,11 +32,16 @@ class Candidate:
         self.agreeing.append(label)
 
 
-def near_dates(day: dt.date | None) -> set[dt.date]:
+def near_dates(day: dt.date | None) -> frozenset[dt.date]:
     """Birth dates a typing or transcription slip turns `day` into: ±1 day, day and month swapped, one digit of the
     year, month or day different."""
     if day is None:
-        return set()
+        return frozenset()
+    return _near_dates(day)
+
+
+@lru_cache(maxsize=50_000)  # an import checks the same birth dates again and again
+def _near_dates(day: dt.date) -> frozenset[dt.date]:
     found = set()
     for step in (-1, 1):
         try:
@@ -52,7 +61,7 @@ def near_dates(day: dt.date | None) -> set[dt.date]:
     except ValueError:
         pass
     found.discard(day)
-    return found
+    return frozenset(found)
 
 
 def wanted_keys(*, family_name: str = "", given_name: str = "", family_name_kana: str = "",
@@ -66,7 +75,8 @@ def wanted_keys(*, family_name: str = "", given_name: str = "", family_name_kana
     }
 
 
-def score(person: Person, keys: dict[str, str], birth_date: dt.date | None, dates: set[dt.date]) -> Candidate | None:
+def score(person: Person, keys: dict[str, str], birth_date: dt.date | None,
+          dates: frozenset[dt.date]) -> Candidate | None:
     """How far `person` agrees with the one being registered; None below the threshold or without a name part."""
     candidate = Candidate(person)
     other_full = person.family_name + person.given_name
@@ -97,6 +107,44 @@ def score(person: Person, keys: dict[str, str], birth_date: dt.date | None, date
     return None
 
 
+class EarlierRows:
+    """The persons of one batch registered (or checked) before the current row, that the database cannot show
+    yet: an import's preview writes nothing, and a registration chunk is inserted at its end. Scored with the same
+    `score` as persons already registered, but only against the earlier rows that can reach its threshold: those
+    sharing the full name, the reading or their loose forms (or the family name when no given name is typed), and
+    those sharing the given name or its reading with the birth date on or near the same day (a given name counts
+    only with the date)."""
+
+    def __init__(self):
+        self._by_key: dict[str, list] = {}
+        self._by_given_and_date: dict[tuple[str, dt.date], list] = {}
+
+    def candidates(self, keys: dict[str, str], birth_date: dt.date | None,
+                   dates: frozenset[dt.date]) -> list[Candidate]:
+        if not keys["name"]:
+            return []
+        earlier = {id(p): p for kind in ("name", "loose_name", "reading", "loose_reading")
+                   if keys[kind] for p in self._by_key.get(keys[kind], [])}
+        if birth_date:  # 名 or 名のフリガナ with the same date; 名 and 名のフリガナ with a near date
+            for given in {keys["given"], keys["given_reading"]} - {""}:
+                earlier.update((id(p), p) for p in self._by_given_and_date.get((given, birth_date), []))
+            if keys["given"] and keys["given_reading"]:
+                for day in dates:
+                    earlier.update((id(p), p) for p in self._by_given_and_date.get((keys["given"], day), ()))
+        return [c for c in (score(p, keys, birth_date, dates) for p in earlier.values()) if c is not None]
+
+    def add(self, person) -> None:
+        """`person`: a Person or any stand-in with the four name fields and birth_date."""
+        keys = wanted_keys(family_name=person.family_name or "", given_name=person.given_name or "",
+                           family_name_kana=person.family_name_kana or "", given_name_kana=person.given_name_kana or "")
+        family = names.name_key(person.family_name or "")
+        for key in {keys["name"], keys["loose_name"], keys["reading"], keys["loose_reading"], family} - {""}:
+            self._by_key.setdefault(key, []).append(person)
+        if person.birth_date:
+            for given in {keys["given"], keys["given_reading"]} - {""}:
+                self._by_given_and_date.setdefault((given, person.birth_date), []).append(person)
+
+
 def _ranked(candidates: list[Candidate]) -> list[Candidate]:
     candidates.sort(key=lambda c: (-c.score, -(c.person.pk or 0)))
     return candidates[:CANDIDATE_LIMIT]
@@ -121,8 +169,12 @@ def duplicate_candidates(*, actor, family_name: str = "", given_name: str = "", 
 
 def duplicate_candidates_many(*, actor, wanted: list[dict]) -> list[list[Candidate]]:
     """`duplicate_candidates` for many persons at once (an import's chunk of rows): the same keys, dates and scores,
-    read with one query for the keys and one for the persons instead of two or three per person. Each item of
-    `wanted` holds the four name fields and birth_date."""
+    read with one query for the keys (with each key's person's birth date) and one for the persons, instead of two
+    or three per person. Each item of `wanted` holds the four name fields and birth_date.
+
+    No person is read for its birth date alone: `score` counts a person only when a name part agrees, and every
+    name part is a stored key, so the key rows hold every possible candidate; where a row shares keys with more
+    than ROWS persons, those born on or near its birth date come first."""
     prepared = []
     for item in wanted:
         keys = wanted_keys(**{k: item.get(k) or "" for k in ("family_name", "given_name", "family_name_kana",
@@ -131,29 +183,26 @@ def duplicate_candidates_many(*, actor, wanted: list[dict]) -> list[list[Candida
         prepared.append((keys, birth_date, near_dates(birth_date)))
     all_keys = {k for keys, _, _ in prepared if keys["name"] for k in keys.values() if k}
     ids_by_key: dict[str, set[int]] = {}
+    born: dict[int, dt.date | None] = {}
     if all_keys:
-        for key, person_id in policy.of_center(PersonSearchKey, actor).filter(key__in=all_keys).values_list(
-                "key", "person_id"):
+        for key, person_id, birth_date in policy.of_center(PersonSearchKey, actor).filter(
+                key__in=all_keys).values_list("key", "person_id", "person__birth_date"):
             ids_by_key.setdefault(key, set()).add(person_id)
-    all_dates = {d for keys, birth_date, dates in prepared if keys["name"] and birth_date
-                 for d in (birth_date, *dates)}
-    all_ids = set().union(*ids_by_key.values()) if ids_by_key else set()
+            born[person_id] = birth_date
+    chosen_by_row: list[list[int]] = []
+    for keys, birth_date, dates in prepared:
+        ids = set().union(*(ids_by_key.get(k, set()) for k in keys.values() if k)) if keys["name"] else set()
+        if len(ids) > ROWS:
+            near = {birth_date, *dates} if birth_date else set()
+            first = sorted(pk for pk in ids if born[pk] in near)
+            ids = set(first[:ROWS] + sorted(ids - set(first))[:max(0, ROWS - len(first))])
+        chosen_by_row.append(sorted(ids))
+    all_ids = {pk for chosen in chosen_by_row for pk in chosen}
     persons: dict[int, Person] = {}
     if all_ids:
-        persons.update((p.pk, p) for p in policy.persons_for(actor).filter(pk__in=all_ids))
-    by_date: dict[dt.date, list[Person]] = {}
-    if all_dates:
-        for person in policy.persons_for(actor).filter(birth_date__in=all_dates):
-            persons.setdefault(person.pk, person)
-            by_date.setdefault(person.birth_date, []).append(persons[person.pk])
+        persons.update((p.pk, p) for p in policy.persons_for(actor).filter(pk__in=all_ids).only(*_SCORED_FIELDS))
     found_all = []
-    for keys, birth_date, dates in prepared:
-        if not keys["name"]:
-            found_all.append([])
-            continue
-        ids = set().union(*(ids_by_key.get(k, set()) for k in keys.values() if k))
-        found = [persons[pk] for pk in sorted(ids)[:ROWS] if pk in persons]
-        if birth_date:
-            found += [p for d in (birth_date, *dates) for p in by_date.get(d, []) if p.pk not in ids]
+    for (keys, birth_date, dates), chosen in zip(prepared, chosen_by_row, strict=True):
+        found = [persons[pk] for pk in chosen if pk in persons]
         found_all.append(_ranked([c for c in (score(p, keys, birth_date, dates) for p in found) if c is not None]))
     return found_all

@@ -112,6 +112,24 @@ def test_a_row_that_repeats_an_earlier_row_of_the_file_is_flagged(director_clien
     assert batch.status == BatchStatus.DONE and Person.objects.filter(center=center).count() == 1
 
 
+def test_a_row_like_an_earlier_row_by_the_duplicate_rules_is_asked_about_in_the_preview(
+        director_client, director, center):
+    """Same reading, a variant given name (一郎/一朗) and the day and month swapped: the registration would refuse
+    the second row once the first is registered, so the preview asks about it before the commit."""
+    rows = [PERSON_HEADINGS, PERSON_ROWS[0], ["A-9", "輪島 一朗", "ワジマ イチロウ", "男性", "昭和30年1月4日", ""]]
+    batch = check(director_client, director, xlsx_bytes(rows))
+    assert batch.counts == {"total": 2, "new": 1, "already": 0, "error": 0, "duplicate": 1}
+    page = director_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "2行目と同じ人かもしれません" in page and "2行目と一致する項目：フリガナ" in page
+    commit(director_client, batch)
+    assert batch.status == BatchStatus.CHECKED  # an undecided row is refused, nothing written
+    assert Person.objects.filter(center=center).count() == 0
+    commit(director_client, batch, row_3="distinct")
+    assert batch.status == BatchStatus.DONE, batch.errors
+    second = Person.objects.get(center=center, given_name="一朗")
+    assert DistinctPersonStatement.objects.filter(person=second, other__given_name="一郎").count() == 1
+
+
 def test_shift_jis_csv_with_a_title_row_is_read(director_client, director, center):
     rows = [["対象者名簿（令和8年）"], PERSON_HEADINGS, *PERSON_ROWS]
     batch = check(director_client, director, csv_bytes(rows, encoding="cp932"), "名簿.csv")

@@ -651,18 +651,29 @@ class DemoGenerator:
         return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
     def _family_name(self, rng: random.Random, *, variant: bool = False) -> tuple[str, str]:
-        if rng.random() < 0.08 or variant:
+        draw = rng.random()
+        if draw < 0.08 or variant:
             return rng.choice(names.VARIANT_FAMILY_NAMES)
-        return rng.choice(names.FAMILY_NAMES)
+        common = rng.choice(names.FAMILY_NAMES)
+        # The long tail (names.composed) from its own generator seeded by the draw: the person's other fields
+        # come out of `rng` exactly as before.
+        tail = random.Random(int(draw * 2**52))
+        return names.composed(tail, names.SURNAME_HEADS, names.SURNAME_TAILS) if tail.random() < 0.7 else common
 
     def _given_name(self, rng: random.Random, sex: str, year: int, *, variant: bool = False) -> tuple[str, str]:
         female = sex == "female" or (sex in ("other", "unknown") and rng.random() < 0.5)
-        if rng.random() < 0.03 or variant:
+        draw = rng.random()
+        if draw < 0.03 or variant:
             return rng.choice(names.VARIANT_FEMALE if female else names.VARIANT_MALE)
         older = year < 1960 if rng.random() < 0.85 else year >= 1960
         if female:
-            return rng.choice(names.FEMALE_OLDER if older else names.FEMALE_YOUNGER)
-        return rng.choice(names.MALE_OLDER if older else names.MALE_YOUNGER)
+            common = rng.choice(names.FEMALE_OLDER if older else names.FEMALE_YOUNGER)
+        else:
+            common = rng.choice(names.MALE_OLDER if older else names.MALE_YOUNGER)
+        tail = random.Random(int(draw * 2**52))
+        if tail.random() < 0.7:
+            return names.composed(tail, names.GIVEN_HEADS, names.FEMALE_TAILS if female else names.MALE_TAILS)
+        return common
 
     def _staff_pair(self, rng: random.Random, index: int) -> tuple[int, int | None]:
         """Main and (often) sub staff: the main one in turn, so that every worker has cases."""
