@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
 from yorisoi.cases.services import open_case
+from yorisoi.common import planner
 from yorisoi.people.services import SameNameError, register_persons
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
@@ -28,6 +29,7 @@ from .reading import HEADER_SEARCH_ROWS, MAX_UPLOAD_BYTES, ReadError, detect_enc
 
 CHUNK = 200  # rows checked together (the look-ups of a chunk are a few queries)
 ERRORS_SHOWN = 50
+LARGE_IMPORT = 5000  # rows after which the planner's statistics are refreshed (common.planner)
 
 
 class ImportRefused(Exception):
@@ -266,6 +268,8 @@ def run_batch(batch_id: int, *, dry_run: bool) -> None:
     store.write_progress(batch.pk, done=total, total=total, stage="finished")
     if batch.status == BatchStatus.DONE:
         store.remove_files(batch)  # the upload held personal data: it goes once imported
+        if batch.counts.get("created", 0) >= LARGE_IMPORT:
+            planner.refresh_statistics()
 
 
 def _write_rows(batch: ImportBatch, actor: Staff, total: int) -> dict:

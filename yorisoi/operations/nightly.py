@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from yorisoi.common import nightly
+from yorisoi.common import nightly, planner
 from yorisoi.common.nightly import NightlyJobError
 from yorisoi.disclosure import services as disclosure_services
 from yorisoi.privacy import services as privacy_services
@@ -133,6 +133,10 @@ def prune_task_results() -> None:
 
 TASK_RESULTS_KEPT = dt.timedelta(days=30)
 
+
+def refresh_planner_statistics() -> None:
+    planner.refresh_statistics()
+
 JOBS = [
     nightly.NightlyJob("audit_verify", "アクセスログの検証", audit_verify),
     nightly.NightlyJob("anonymise_expired", "保存期間を過ぎた記録の匿名化", anonymise_expired),
@@ -140,4 +144,6 @@ JOBS = [
                        enabled=lambda: settings.YORISOI_PURGE_DELETED_AFTER_DAYS > 0),
     nightly.NightlyJob("purge_disclosure_records", "保存期間を過ぎた第三者提供記録の削除", purge_disclosure_records),
     nightly.NightlyJob("prune_task_results", "終わったタスクの記録の削除（30日より前）", prune_task_results),
+    nightly.NightlyJob("refresh_planner_statistics", "データベースの統計情報の更新（検索を速く保つ）",
+                       refresh_planner_statistics),
 ]

@@ -455,7 +455,9 @@ class PersonSearchKey(models.Model):
     the face sheet. Exact and prefix look-ups of a key use the B-tree index (center, key); the pattern operator
     class lets PostgreSQL serve LIKE 'prefix%' under any collation (SQLite reads it as a range, see selectors)."""
 
-    center = models.ForeignKey("accounts.Center", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: (center, key) below serves every look-up by center, and a second index on the center
+    # alone is what SQLite picked for a prefix search before ANALYZE (common.planner): every key of the center read.
+    center = models.ForeignKey("accounts.Center", on_delete=models.CASCADE, related_name="+", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
     kind = CleanCharField(max_length=16, choices=SearchKeyKind.choices)
     key = CleanCharField(max_length=200)

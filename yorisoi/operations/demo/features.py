@@ -435,6 +435,7 @@ class CaseDescriber:
         self._consultations(rng)
         self._vacancies(rng)
         self._meetings(rng)
+        self._registered_twice()
         describe_office(center=self.center, today=self.today, seed=self.seed, step=self.step)
 
     def _provision(self, rng) -> None:
@@ -469,6 +470,31 @@ class CaseDescriber:
                   purpose="welfare", item_codes=["kana", "sex", "birth_date", "phone", "address", "public_assistance",
                                                  "disability_support_level", "wishes"],
                   basis="consent", note="サービス等利用計画の作成のため、相談支援専門員に提供。")
+
+    # Standard form → an old or variant form that the strict fold maps back (common.names): 斎藤 → 齋藤.
+    _VARIANT_OF = str.maketrans({"斎": "齋", "高": "髙", "崎": "﨑", "辺": "邊", "沢": "澤", "吉": "𠮷", "浜": "濱",
+                                 "桜": "櫻", "広": "廣", "島": "嶋", "富": "冨"})
+
+    def _registered_twice(self) -> None:
+        """Two persons registered a second time, as happens when a new referral comes years later under another
+        spelling: the worker at intake stated that the proposed match was someone else (the statement is kept), so
+        the director has two real pairs to review and merge (「この人と統合」). One pair differs by a variant kanji
+        (or not at all), the other by the birth date's day and month typed the other way round."""
+        from yorisoi.people import services as people
+
+        persons = sorted({c.person for c in self.cases.values()}, key=lambda p: p.pk)
+        for n, person in enumerate(persons[1:3]):
+            day = person.birth_date
+            if n == 1 and day and day.day <= 12 and day.day != day.month:
+                day = day.replace(month=day.day, day=day.month)
+            values = {"family_name": person.family_name.translate(self._VARIANT_OF), "given_name": person.given_name,
+                      "family_name_kana": person.family_name_kana, "given_name_kana": person.given_name_kana,
+                      "sex": person.sex, "birth_date": day}
+            seen = [c.pk for c in people.same_name_candidates(actor=self.worker, **{
+                k: values[k] for k in ("family_name", "given_name", "family_name_kana", "given_name_kana",
+                                       "birth_date")})]
+            self.step("二重登録（統合の例）", people.register_person, actor=self.worker, same_name_seen=seen,
+                      **values)
 
     def _pre_consultations(self, rng) -> None:
         from yorisoi.intake import services as intake

@@ -30,7 +30,7 @@ TOKYO = dt.timezone(dt.timedelta(hours=9))
 BEFORE = dt.datetime(2026, 12, 8, 1, 0, tzinfo=TOKYO)
 NIGHT = dt.datetime(2026, 12, 8, 2, 45, tzinfo=TOKYO)
 EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclosure_records", "prune_task_results",
-             "remove_export_files"}
+             "remove_export_files", "refresh_planner_statistics"}
 
 
 
@@ -137,3 +137,22 @@ def test_finished_task_rows_are_pruned_after_thirty_days():
     assert not DBTaskResult.objects.filter(pk=old.pk).exists()
     assert DBTaskResult.objects.filter(pk=recent.pk).exists()
     assert DBTaskResult.objects.count() == len(EVERY_JOB) - 1
+
+
+@pytest.mark.django_db
+def test_the_planner_statistics_job_analyzes_the_database():
+    """After it, SQLite holds statistics for the person-search index (common.planner): without them it read every
+    key of the center for a prefix search."""
+    from django.db import connection
+
+    from yorisoi.operations.nightly import refresh_planner_statistics
+
+    PersonFactory()  # ANALYZE keeps no statistics for an empty table
+    refresh_planner_statistics()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'people_person'")
+            assert cursor.fetchone()[0] >= 1
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'people_person'")
+            assert cursor.fetchone()[0] >= 1

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.demo import ensure_demo_accounts
 from yorisoi.accounts.models import Center, Role, Staff
+from yorisoi.common import planner
 from yorisoi.operations.demo.centers import MAX_CENTERS, center_sizes, ensure_centers
 from yorisoi.operations.demo.directory import Directory
 from yorisoi.operations.demo.features import describe_cases
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             f"CPU {stats.cpu_seconds:.1f} s writing + {stats.child_cpu_seconds:.1f} s building"
         )
         self._describe(target, generator, seed, today)
+        planner.refresh_statistics()  # the bulk load changed every table's size
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         self.stdout.write(f"peak memory: {peak:,.0f} MiB" + (
