@@ -30,7 +30,7 @@ TOKYO = dt.timezone(dt.timedelta(hours=9))
 BEFORE = dt.datetime(2026, 12, 8, 1, 0, tzinfo=TOKYO)
 NIGHT = dt.datetime(2026, 12, 8, 2, 45, tzinfo=TOKYO)
 EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclosure_records", "prune_task_results",
-             "remove_export_files"}
+             "remove_export_files", "expire_trainees"}
 
 
 

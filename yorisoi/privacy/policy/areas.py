@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from ..roles import Actor, Role, subject_model
-from . import Access, access_for, may_open_case, staff_for
+from . import Access, access_for, is_trainee, may_open_case, staff_for
 
 
 def _in_center(user: Actor) -> bool:
@@ -141,7 +141,7 @@ def intake_access(user: Actor) -> IntakeAccess:
     """Referrals are taken by those who open cases (directors, workers); pre-consultations name a suspect, so
     they need sight of justice data; a consultation's text is a narrative."""
     access = access_for(user)
-    if not access.can_view:
+    if not access.can_view or is_trainee(user):
         return IntakeAccess()
     writer = may_open_case(user) and access.can_edit
     return IntakeAccess(
@@ -276,7 +276,7 @@ class MeetingAccess:
 def meeting_access(user: Actor) -> MeetingAccess:
     """Meetings speak of cases in narrative form: directors and workers read and write, auditors read, clerks
     see only the morning board (who is out, visits, meetings' times) and write absences."""
-    if not _in_center(user):
+    if not _in_center(user) or is_trainee(user):  # a trainee's presence is recorded by the host (office.trainees)
         return MeetingAccess()
     access = access_for(user)
     return MeetingAccess(
@@ -348,6 +348,17 @@ def sees_office_reminders(user: Actor) -> bool:
 def sees_incident_deadlines(user: Actor) -> bool:
     """The 個人情報保護委員会 report deadlines in やること: those who handle incidents (directors)."""
     return office_access(user).can_handle_incidents
+
+
+def may_manage_trainees(user: Actor) -> bool:
+    """Hosting trainees from other centers (accounts, pledges, assigned cases, their access log): directors."""
+    return _in_center(user) and user.role == Role.DIRECTOR
+
+
+def may_use_api(user: Actor) -> bool:
+    """The REST API (lists of persons and cases, with or without a token): the center's staff, never a trainee,
+    who reads the assigned cases on the pages only."""
+    return not is_trainee(user)
 
 
 def may_revoke_token(user: Actor, token) -> bool:
