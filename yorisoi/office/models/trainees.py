@@ -32,7 +32,8 @@ class Trainee(CenterOwnedModel, VersionedModel):
     home_organization = models.ForeignKey("partners.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                           related_name="+", verbose_name="所属センター（関係機関の名簿）")
     starts_on = dates.DateField("実習の開始日", rule=dates.DUE)
-    ends_on = dates.DateField("実習の終了日", rule=dates.DUE, help_text="この日の終わりにアカウントは使えなくなります。")
+    ends_on = dates.DateField("実習の終了日", rule=dates.DUE,
+                              help_text="この日の終わりにアカウントは使えなくなります。")
     purpose = CleanTextField("実習の内容・目的", blank=True)
     pledge_signed_on = dates.DateField("誓約書の署名日", null=True, blank=True)
     pledge_file = models.FileField("誓約書（署名済み）", storage=private_storage, upload_to=pledge_path, max_length=200,
