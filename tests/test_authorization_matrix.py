@@ -386,6 +386,13 @@ class World:
         return VehicleFactory(center=self.center)
 
     @functools.cached_property
+    def trip(self):
+        """Driven by the worker: the colleague may not correct it."""
+        from yorisoi.office.tests.factories import TripFactory
+
+        return TripFactory(vehicle=self.vehicle, driver=self.worker)
+
+    @functools.cached_property
     def vehicle_event(self):
         from yorisoi.office.tests.factories import VehicleEventFactory
 
@@ -861,6 +868,7 @@ MATRIX: dict[str, Row] = {
     "office:trips": page("200 200 200 200 200"),
     "office:trip_print": page("200 200 200 200 200"),
     "office:trip_create": page("200 200 200 200 403"),
+    "office:trip_edit": on("trip", "200 200 403 200 403"),  # workers correct their own trips
     "office:devices": page("200 200 200 200 200"),
     "office:device_create": page("200 403 403 200 403"),
     "office:device_edit": on("device", "200 403 403 200 403"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("trips/", vehicles.trip_list, name="trips"),
     path("trips/print/", vehicles.trip_print, name="trip_print"),
     path("trips/new/", vehicles.trip_create, name="trip_create"),
+    path("trips/<int:pk>/edit/", vehicles.trip_edit, name="trip_edit"),
     # devices, paper files, lock checks
     path("devices/", security.device_list, name="devices"),
     path("devices/new/", security.device_create, name="device_create"),

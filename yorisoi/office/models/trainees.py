@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from yorisoi.common import dates
 from yorisoi.common.models import CenterOwnedModel, VersionedModel
@@ -48,6 +49,8 @@ class Trainee(CenterOwnedModel, VersionedModel):
     ended_at = dates.DateTimeField("終了した日時", null=True, blank=True)
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name="終了の処理（空欄は期間の満了）")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "実習生"

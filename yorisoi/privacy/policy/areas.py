@@ -341,6 +341,15 @@ def office_access(user: Actor) -> OfficeAccess:
     }.get(user.role, OfficeAccess())
 
 
+def may_edit_trip(user: Actor, trip) -> bool:
+    """Correcting a line of the 運行表: those who record any driver's trips (directors, clerks), and a worker their
+    own trips (as driver)."""
+    access = office_access(user)
+    if not access.can_record_trips or trip.center_id != user.center_id:
+        return False
+    return access.can_record_any_driver or trip.driver_id == user.pk
+
+
 def sees_office_reminders(user: Actor) -> bool:
     """Vehicle inspections and insurance in やること: those who keep the vehicles (directors, clerks)."""
     return office_access(user).can_manage_equipment
