@@ -417,12 +417,16 @@ class World:
 
         return IncidentFactory(center=self.center, device=self.device, holder=self.worker, reported_by=self.director)
 
-    @property
+    @functools.cached_property
     def trainee_record(self):
-        """The hosted trainee of the matrix (the `trainee` fixture hosts them, assigned the world's case)."""
-        from yorisoi.office.models import Trainee
+        """A trainee hosted by the center, within the period, the pledge on file, assigned the world's case."""
+        from yorisoi.office.tests.factories import hosted_trainee
 
-        return Trainee.objects.get(center=self.center)
+        today = timezone.localdate()
+        trainee = hosted_trainee(self.director, cases=[self.case], starts_on=today,
+                                 ends_on=today + dt.timedelta(days=10), username="matrix-trainee")
+        self.files.append(trainee.pledge_file)
+        return trainee
 
     @property
     def trainee_assignment(self):
@@ -1049,15 +1053,8 @@ def _observed_row(observed: dict, row: Row) -> str:
 
 
 @pytest.fixture
-def trainee(director, world):
-    """A trainee hosted by the center, within the period, the pledge on file, assigned the world's case."""
-    from yorisoi.office.tests.factories import hosted_trainee
-
-    today = timezone.localdate()
-    trainee = hosted_trainee(director, cases=[world.case], starts_on=today, ends_on=today + dt.timedelta(days=10),
-                             username="matrix-trainee")
-    world.files.append(trainee.pledge_file)
-    return trainee.account
+def trainee(world):
+    return world.trainee_record.account
 
 
 @pytest.fixture

@@ -59,11 +59,11 @@ def _check_fields(values: dict, allowed: list[str]) -> None:
         raise PermissionDenied
 
 
-def _save_version(obj, actor: Staff) -> None:
+def _save_version(obj, actor: Staff, *, exclude: tuple[str, ...] = ()) -> None:
     """A record two people may edit: the next version, who saved it, and its history row (common.concurrency)."""
     obj.version += 1
     obj.updated_by = actor
-    obj.full_clean()
+    obj.full_clean(exclude=list(exclude))
     obj._history_user = actor
     obj.save()
 
@@ -330,10 +330,11 @@ def update_trip(*, actor: Staff, trip: Trip, expected_version: int, request=None
     locked = lock_for_edit(Trip, pk=trip.pk, expected_version=expected_version)
     for name, value in merged.items():
         setattr(locked, name, value)
-    locked.full_clean()
+    # who recorded the trip stays as it was (empty when that account is gone)
+    locked.full_clean(exclude=["recorded_by"])
     _check_alcohol(locked)
     _check_odometer(locked)
-    _save_version(locked, actor)
+    _save_version(locked, actor, exclude=("recorded_by",))
     case = locked.case
     _log(request, actor, AccessAction.UPDATE, locked, person_id=case.person_id if case else None)
     return locked

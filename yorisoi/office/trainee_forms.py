@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from yorisoi.cases.models import OPEN_PHASES
 from yorisoi.common import dates
@@ -46,9 +47,9 @@ class _TraineeFields(forms.Form):
 
 
 class TraineeCreateForm(_TraineeFields):
-    username = forms.RegexField(
-        label="ユーザー名（ログインに使う名前）", max_length=150, regex=r"^[\w.@+-]+$",
-        error_messages={"invalid": "ユーザー名は半角の英数字と @ . + - _ だけで入力してください。"})
+    username = CleanFormCharField(
+        label="ユーザー名（ログインに使う名前）", max_length=150,
+        validators=[RegexValidator(r"^[\w.@+-]+$", "ユーザー名は半角の英数字と @ . + - _ だけで入力してください。")])
     password = forms.CharField(label="初期パスワード", strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text="実習生に直接伝えてください。初回のログインで二段階認証を設定します。")

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from yorisoi.accounts.models import Role, Staff
+from yorisoi.accounts.models import Staff
 from yorisoi.common.concurrency import lock_for_edit
 from yorisoi.common.uploads import check_upload
 from yorisoi.meetings import services as meeting_services
@@ -119,8 +119,7 @@ def host_trainee(*, actor: Staff, username: str, password: str, name: str, home_
             "誓約書は署名日と署名済みのファイルを両方登録してください。")
     if errors:
         raise ValidationError(errors)
-    account = Staff(username=username, center_id=actor.center_id, role=Role.TRAINEE, is_active=False,
-                    last_name=name[:150], display_name=f"{name}（実習生）"[:50])
+    account = Staff.new_trainee_account(username=username, center_id=actor.center_id, name=name)
     try:
         password_validation.validate_password(password, account)
     except ValidationError as error:
