@@ -179,6 +179,8 @@ def update_trainee(*, actor: Staff, trainee: Trainee, expected_version: int, req
         raise ValidationError("終了した実習は変更できません。")
     for name, value in values.items():
         setattr(current, name, value)
+    if current.ends_on < current.starts_on:
+        raise ValidationError({"ends_on": "実習の終了日は開始日以降の日付にしてください。"})
     current.version = expected_version + 1
     current.updated_by = actor
     current.full_clean()

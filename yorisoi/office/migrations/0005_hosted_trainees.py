@@ -71,10 +71,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='trainee',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='office_trainee_period_forward', violation_error_message='実習の終了日は開始日以降の日付にしてください。'),
-        ),
-        migrations.AddConstraint(
             model_name='traineeassignment',
             constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('trainee', 'case'), name='office_one_open_assignment_per_case', violation_error_message='このケースはすでに割り当てています。'),
         ),

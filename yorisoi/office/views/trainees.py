@@ -65,15 +65,17 @@ def _detail(request, trainee: Trainee, *, status: int = 200, **forms):
     for row in log_rows:
         row.section_text = section_label(row.section)
         row.detail_text = detail_label(row.detail, row.object_type)
-    # The page names the persons of the assigned cases: the director's view of them is on record too.
-    log_listed(request, [a.case for a in assignment_rows], section="office_trainees")
     ended = trainee.ended_at is not None or trainee.ends_on < timezone.localdate()
+    assign_form = forms.get("assign_form") or AssignForm(user=user)
+    # The page names the persons of the assigned cases and of the cases to choose from: on record too.
+    shown = [a.case for a in assignment_rows] + ([] if ended else list(assign_form.fields["case"].queryset))
+    log_listed(request, shown, section="office_trainees")
     return render(request, "office/trainee_detail.html", context(
         request, trainee=trainee, status=trainee_services.status_label(trainee), ended=ended,
         assignments=assignment_rows, log_rows=log_rows,
         meetings=trainee.account.meetings.order_by("-date", "-start_time")[:20],
         pledge_form=forms.get("pledge_form") or PledgeForm(),
-        assign_form=forms.get("assign_form") or AssignForm(user=user),
+        assign_form=assign_form,
         presence_form=forms.get("presence_form") or PresenceForm(user=user, trainee=trainee),
         audit_url=reverse("privacy:audit") + f"?staff={trainee.account_id}"), status=status)
 
