@@ -68,4 +68,6 @@ def page_links(context) -> dict:
     link for this user (no query)."""
     user = context["request"].user
     return {"disclosure": user.is_authenticated and disclosure_access(user).can_read,
-            "concerns": user.is_authenticated and meeting_access(user).can_read}
+            "concerns": user.is_authenticated and meeting_access(user).can_read,
+            # a hosted trainee reads the case and its records only
+            "case_areas": user.is_authenticated and RULES["planning.view"].admits(user)}

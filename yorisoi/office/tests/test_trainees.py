@@ -128,6 +128,9 @@ def test_trainee_cannot_edit_print_export_or_use_the_api(trainee, cases):
     assert client.get(reverse("partners:list")).status_code == 403
     assert client.get(reverse("meetings:list")).status_code == 403
     assert client.get(reverse("office:index")).status_code == 403
+    case_page = client.get(reverse("cases:detail", args=[assigned.pk])).content.decode()
+    assert reverse("planning:case", args=[assigned.pk]) not in case_page  # no links to pages refused to them
+    assert reverse("records:add", args=[assigned.pk]) not in case_page
     user = fresh(trainee)
     for action in ("edit", "add_record", "print", "change_phase"):
         with pytest.raises(PermissionDenied):
