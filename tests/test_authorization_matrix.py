@@ -12,7 +12,11 @@
      refuses workers anyway (the refusal comes before the object is read, so it tells nothing about it);
    - in the ASSIGNED mode everyone answers as in the table except the colleague, who gets the
      break-the-glass page (403 with its form) for a person, case or record page that the table opens to
-     them in ALL_STAFF mode (override with `assigned=`).
+     them in ALL_STAFF mode (override with `assigned=`);
+   - trainee (実習生 hosted from another center, assigned the world's case only, within the period with the pledge
+     on file): 403 on every page whose rule is for staff, the worker's answer on pages before or around log-in;
+     where a rule admits trainees the row says what they get (`trainee=`). Another case of the center is 404 for
+     them (yorisoi/office/tests/test_trainees.py).
 
 Adding a URL: add one line to MATRIX. `page("…")` for a URL without an object; `on(kind)` or
 `kwargs=lambda w: {...}` for a URL that names objects of the world below (add a kind to World if
@@ -382,6 +386,13 @@ class World:
         return VehicleFactory(center=self.center)
 
     @functools.cached_property
+    def trip(self):
+        """Driven by the worker: the colleague may not correct it."""
+        from yorisoi.office.tests.factories import TripFactory
+
+        return TripFactory(vehicle=self.vehicle, driver=self.worker)
+
+    @functools.cached_property
     def vehicle_event(self):
         from yorisoi.office.tests.factories import VehicleEventFactory
 
@@ -405,6 +416,21 @@ class World:
         from yorisoi.office.tests.factories import IncidentFactory
 
         return IncidentFactory(center=self.center, device=self.device, holder=self.worker, reported_by=self.director)
+
+    @functools.cached_property
+    def trainee_record(self):
+        """A trainee hosted by the center, within the period, the pledge on file, assigned the world's case."""
+        from yorisoi.office.tests.factories import hosted_trainee
+
+        today = timezone.localdate()
+        trainee = hosted_trainee(self.director, cases=[self.case], starts_on=today,
+                                 ends_on=today + dt.timedelta(days=10), username="matrix-trainee")
+        self.files.append(trainee.pledge_file)
+        return trainee
+
+    @property
+    def trainee_assignment(self):
+        return self.trainee_record.assignments.get()
 
     # --- privacy ---
     @functools.cached_property
@@ -480,6 +506,15 @@ class Row:
     query: Callable[[World], str] | None = None
     assigned: int | str | None = None  # the colleague's answer in ASSIGNED mode, when not the default
     outsider: int | None = None  # when not the default (404 for objects, the worker's answer otherwise)
+    trainee: int | None = None  # where the page's rule admits trainees (default: see `expected_for_trainee`)
+
+    def expected_for_trainee(self, rule_name: str | None) -> int:
+        if self.trainee is not None:
+            return self.trainee
+        view_rule = RULES.get(rule_name or "")
+        if view_rule is not None and view_rule.who != "staff":
+            return self.statuses["worker"]  # log-in, health, one's own password: the same for every account
+        return 403
 
     def expected(self, role: str, mode: str) -> int | str:
         if role == "outsider":
@@ -546,14 +581,14 @@ MATRIX: dict[str, Row] = {
     "accounts:otp": page("302 302 302 302 302"),     # already past two-factor: sent on
     "accounts:password_change": page("200 200 200 200 200"),
     "accounts:center_settings": page("200 403 403 403 403"),
-    "home": page("200 200 200 200 200"),
+    "home": page("200 200 200 200 200", trainee=200),
     # --- people: auditors never write; clerks see the face sheet without justice/health, no history ---
     "search": page("200 200 200 200 200"),
-    "people:list": page("200 200 200 200 200"),
+    "people:list": page("200 200 200 200 200", trainee=200),
     "people:create": page("200 200 200 200 403"),
     "people:postal": page("200 200 200 200 200", query=lambda w: "code=3300063"),
-    "people:certificate_grades": page("200 200 200 200 200"),
-    "people:detail": on("person", "200 200 200 200 200"),
+    "people:certificate_grades": page("200 200 200 200 200", trainee=200),
+    "people:detail": on("person", "200 200 200 200 200", trainee=200),
     "people:edit": on("person", "200 200 200 200 403"),
     "people:history": on("person", "200 200 200 403 200"),
     "people:print": on("person", "200 200 200 200 403"),
@@ -572,9 +607,9 @@ MATRIX: dict[str, Row] = {
     "people:contact_edit": item("external_contact", "200 200 200 404 403"),
     "people:contact_delete": item("external_contact", "200 200 200 404 403"),
     # --- cases and records: clerks never reach narratives (records, phase reasons) ---
-    "cases:list": page("200 200 200 200 200"),
+    "cases:list": page("200 200 200 200 200", trainee=200),
     "cases:create": on("person", "200 200 200 403 403", kwargs=lambda w: {}, query=lambda w: f"person={w.person.pk}"),
-    "cases:detail": on("case", "200 200 200 200 200"),
+    "cases:detail": on("case", "200 200 200 200 200", trainee=200),
     "cases:edit": on("case", "200 200 200 200 403"),
     "cases:change_phase": on("case", "302 302 302 403 403"),
     "cases:add_flag": on("case", "302 302 302 302 403"),
@@ -837,6 +872,7 @@ MATRIX: dict[str, Row] = {
     "office:trips": page("200 200 200 200 200"),
     "office:trip_print": page("200 200 200 200 200"),
     "office:trip_create": page("200 200 200 200 403"),
+    "office:trip_edit": on("trip", "200 200 403 200 403"),  # workers correct their own trips
     "office:devices": page("200 200 200 200 200"),
     "office:device_create": page("200 403 403 200 403"),
     "office:device_edit": on("device", "200 403 403 200 403"),
@@ -849,6 +885,17 @@ MATRIX: dict[str, Row] = {
     "office:trainings": page("200 200 200 200 200"),
     "office:training_create": page("200 200 200 200 403"),
     "office:plan_item_create": page("200 403 403 403 403"),
+    # hosted trainees: the director only
+    "office:trainees": page("200 403 403 403 403"),
+    "office:trainee_create": page("200 403 403 403 403"),
+    "office:trainee_detail": on("trainee_record", "200 403 403 403 403"),
+    "office:trainee_edit": on("trainee_record", "200 403 403 403 403"),
+    "office:trainee_pledge": on("trainee_record", "405 403 403 403 403"),  # POST only
+    "office:trainee_pledge_download": on("trainee_record", "200 403 403 403 403"),
+    "office:trainee_assign": on("trainee_record", "405 403 403 403 403"),  # POST only
+    "office:trainee_revoke": on("trainee_assignment", "405 403 403 403 403"),  # POST only
+    "office:trainee_presence": on("trainee_record", "405 403 403 403 403"),  # POST only
+    "office:trainee_end": on("trainee_record", "405 403 403 403 403"),  # POST only
     "office:incidents": page("200 200 200 200 200"),
     "office:incident_create": page("200 200 200 200 403"),
     "office:incident_detail": on("incident", "200 404 404 404 200"),
@@ -902,6 +949,7 @@ def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[
 
 
 ROUTES = [r for r in _walk(get_resolver()) if r.namespace not in EXEMPT_NAMESPACES]
+RULE_OF_ROUTE = {r.name: getattr(r.callback, "_policy_rule", None) for r in ROUTES}
 
 
 def test_every_view_has_a_policy_rule():
@@ -927,6 +975,9 @@ ADMITTED_BUT_REFUSED_HERE = {
     ("procedures:type_hidden", "director"),
     # auditors export the access log only; the matrix asks for the persons list (target=persons)
     ("reports:export_create", "auditor"),
+    # trainees read the assigned cases on the pages; the API (lists of persons and cases) refuses them
+    ("api:persons-list", "trainee"), ("api:persons-detail", "trainee"), ("api:cases-list", "trainee"),
+    ("api:cases-detail", "trainee"),
 }
 
 
@@ -936,6 +987,7 @@ def test_rules_read_as_the_matrix():
     from yorisoi.accounts.models import Staff
 
     users = {role: Staff(role=role, center_id=1) for role in ("director", "worker", "clerk", "auditor")}
+    trainee = Staff(role="trainee", center_id=1)
     wrong = []
     for route in ROUTES:
         view_rule = RULES.get(getattr(route.callback, "_policy_rule", ""))
@@ -949,6 +1001,11 @@ def test_rules_read_as_the_matrix():
                 wrong.append(f"{route.name}: rule {route.callback._policy_rule} "
                              f"{'admits' if view_rule.admits(user) else 'refuses'} {role}, the matrix says "
                              f"{' '.join(str(row.statuses[c]) for c in columns)}")
+        refused = row.expected_for_trainee(route.callback._policy_rule) == 403
+        if view_rule.admits(trainee) == refused and (route.name, "trainee") not in ADMITTED_BUT_REFUSED_HERE:
+            wrong.append(f"{route.name}: rule {route.callback._policy_rule} "
+                         f"{'admits' if view_rule.admits(trainee) else 'refuses'} trainee, the matrix says "
+                         f"{row.expected_for_trainee(route.callback._policy_rule)}")
     assert not wrong, "rules and matrix disagree:\n  " + "\n  ".join(wrong)
 
 
@@ -996,15 +1053,21 @@ def _observed_row(observed: dict, row: Row) -> str:
 
 
 @pytest.fixture
-def clients(director, worker, colleague, clerk, auditor, outsider):
+def trainee(world):
+    return world.trainee_record.account
+
+
+@pytest.fixture
+def clients(director, worker, colleague, clerk, auditor, outsider, trainee):
     users = {"director": director, "worker": worker, "colleague": colleague, "clerk": clerk, "auditor": auditor,
-             "outsider": outsider}
+             "outsider": outsider, "trainee": trainee}
     return {role: verified_client(user) for role, user in users.items()}
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n in {r.name for r in ROUTES}))
 def test_matrix(name, center, world, clients):
     row = MATRIX[name]
+    rule_name = RULE_OF_ROUTE.get(name)
     url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
     if row.query:
         url += "?" + row.query(world)
@@ -1015,7 +1078,7 @@ def test_matrix(name, center, world, clients):
         for role, client in clients.items():
             got = _answer(client.get(url))
             observed[(role, mode)] = got
-            want = row.expected(role, mode)
+            want = row.expected_for_trainee(rule_name) if role == "trainee" else row.expected(role, mode)
             if got != want:
                 wrong.append(f"{role:9} {mode:9} expected {want}, got {got}")
     assert not wrong, (f"{name} ({url}) answers differently from MATRIX:\n  " + "\n  ".join(wrong)

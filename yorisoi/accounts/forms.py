@@ -4,6 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from yorisoi.common.forms import VersionedFormMixin, apply_japanese_required_messages
 from yorisoi.common.text import CleanFormCharField
+from yorisoi.privacy import policy
+from yorisoi.privacy.audit import log_access
+from yorisoi.privacy.models import AccessAction
 
 from .models import Center
 
@@ -16,7 +19,16 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "ユーザー名またはパスワードが正しくありません。",
         "inactive": "このアカウントは利用停止中です。管理者に連絡してください。",
+        "out_of_period": "このアカウントは実習の期間外のため使えません。受け入れ先の管理者に連絡してください。",
     }
+
+    def confirm_login_allowed(self, user):
+        """A hosted trainee's account works only within the period with the pledge on file (the policy's rule);
+        the refusal is logged as a failed log-in."""
+        super().confirm_login_allowed(user)
+        if not policy.account_in_force(user):
+            log_access(request=self.request, actor=user, action=AccessAction.LOGIN_FAILED, detail="実習の期間外")
+            raise forms.ValidationError(self.error_messages["out_of_period"], code="out_of_period")
 
 
 class TokenForm(forms.Form):

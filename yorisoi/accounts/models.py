@@ -79,6 +79,12 @@ class Staff(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    @classmethod
+    def new_trainee_account(cls, *, username: str, center_id: int, name: str) -> "Staff":
+        """An unsaved account for a hosted trainee (実習生): inactive until the pledge is on file (office.trainees)."""
+        return cls(username=username, center_id=center_id, role=Role.TRAINEE, is_active=False, last_name=name[:150],
+                   display_name=f"{name}（実習生）"[:50])
+
     @property
     def is_director(self) -> bool:
         return self.role == Role.DIRECTOR

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from yorisoi.privacy.policy import RULES, deny_unless
+from yorisoi.privacy.policy import RULES, account_in_force, deny_unless
+from yorisoi.privacy.policy.areas import may_use_api
 
 
 def rule_name(view, request) -> str:
@@ -22,5 +23,6 @@ class FollowsPolicyRule(BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False  # 401 (NotAuthenticated) with the token challenge
         name = rule_name(view, request)
-        deny_unless(request, RULES[name].admits(request.user), section=name)
+        user = request.user
+        deny_unless(request, RULES[name].admits(user) and account_in_force(user) and may_use_api(user), section=name)
         return True

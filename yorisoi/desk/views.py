@@ -71,6 +71,8 @@ def _due_lists(user, today, *, mine_only: bool) -> dict:
 @rule("home.view")
 def home(request):
     user = request.user
+    if policy.is_trainee(user):
+        return _trainee_home(request)
     access = policy.access_for(user)
     today = timezone.localdate()
     my_groups = selectors.my_open_cases_by_phase(user=user)
@@ -109,6 +111,14 @@ def home(request):
         }
     policy.log_listed(request, _persons_on_home(context), section="home")
     return render(request, "cases/home.html", context)
+
+
+def _trainee_home(request):
+    """A hosted trainee's home: the cases the director assigned (nothing else of the center), and the last day."""
+    cases = list(policy.cases_for(request.user).select_related("person").order_by("number"))
+    policy.log_listed(request, cases, section="home")
+    return render(request, "desk/trainee_home.html", {"nav": "home", "cases": cases,
+                                                      "trainee": getattr(request.user, "trainee_record", None)})
 
 
 def _persons_on_home(context: dict) -> list:

@@ -58,8 +58,12 @@ def _check_fields(values: dict, allowed: list[str]) -> None:
 
 
 def _check_links(actor: Staff, *, staff, contacts, cases) -> None:
-    """Participants and contacts of the actor's center; cases the actor may open."""
+    """Participants and contacts of the actor's center; cases the actor may open. A hosted trainee is not named
+    here: their presence is recorded through `add_trainee` (which the host's page pairs with the provision
+    record), never in passing."""
     policy.require_same_center(actor, *staff, *contacts)
+    if any(policy.is_trainee(member) for member in staff):
+        raise PermissionDenied
     for case in cases:
         policy.require(actor, "view", case)
 
@@ -143,12 +147,34 @@ def update_meeting(*, actor: Staff, meeting: Meeting, expected_version: int, sta
     current.version = expected_version + 1
     current.updated_by = actor
     _save(current, actor)
-    current.staff.set(staff)
+    # Trainees recorded as present are not on the form (add_trainee records them): they stay.
+    trainees = [member for member in current.staff.all() if policy.is_trainee(member)]
+    current.staff.set([*staff, *trainees])
     current.contacts.set(contacts)
     # Cases the actor may not open (ASSIGNED mode) were not on the form: they stay.
     hidden = [c for c in current.cases.all() if not policy.may_reach(actor, c)]
     current.cases.set([*cases, *hidden])
     _log(request, actor, AccessAction.UPDATE, current)
+    return current
+
+
+@transaction.atomic
+def add_trainee(*, actor: Staff, meeting: Meeting, trainee: Staff, request=None) -> Meeting:
+    """Record a hosted trainee (実習生) of the center as present at the meeting. The version moves on, so that a form
+    opened before does not drop the trainee unseen."""
+    _require_writer(actor)
+    policy.require_same_center(actor, meeting, trainee)
+    if not policy.is_trainee(trainee):
+        raise PermissionDenied
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.cancelled_at is not None:
+        raise ValidationError("中止した会議には出席を記録できません。")
+    if not current.staff.filter(pk=trainee.pk).exists():
+        current.version += 1
+        current.updated_by = actor
+        _save(current, actor)
+        current.staff.add(trainee)
+        _log(request, actor, AccessAction.UPDATE, current, detail="実習生の出席を記録")
     return current
 
 
@@ -375,18 +401,23 @@ def remove_absence(*, actor: Staff, absence: Absence, request=None) -> None:
 
 
 @transaction.atomic
-def hand_summary(*, actor: Staff, meeting: Meeting, case,
+def hand_summary(*, actor: Staff, meeting: Meeting, case, organizations=None,
                  request=None) -> tuple[list[Handout], list[summary.Allowance]]:
     """Give the case summary to each agency of the meeting's external participants: each gets only what the
     person's consent and that agency's 取り決め allow, and each provision writes its 第三者提供記録 (法29条) through
-    disclosure.services.provide_information. Agencies nothing may be given to are returned, with why, and skipped."""
+    disclosure.services.provide_information. Agencies nothing may be given to are returned, with why, and skipped.
+    `organizations`: these agencies instead (a hosted trainee's home center, whose trainee saw the case)."""
     _require_writer(actor)
     policy.require_same_center(actor, meeting)
     policy.require(actor, "view", case)
     if not meeting.cases.filter(pk=case.pk).exists():
         raise ValidationError("この会議で扱うケースではありません。")
     handed, refused = [], []
-    for organization in summary.external_organizations(meeting):
+    if organizations is None:
+        organizations = summary.external_organizations(meeting)
+    else:
+        policy.require_same_center(actor, *organizations)
+    for organization in organizations:
         allowance = summary.allowed_for(actor, case, organization)
         content = summary.build(case, groups=allowance.groups) if allowance.allowed else None
         if content is None or not content.item_codes:

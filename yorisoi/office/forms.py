@@ -9,6 +9,7 @@ from django import forms
 from django.db import models as db_models
 from django.utils import timezone
 
+from yorisoi.accounts.models import Staff
 from yorisoi.cases.models import OPEN_PHASES
 from yorisoi.common import dates
 from yorisoi.common.forms import (
@@ -17,6 +18,7 @@ from yorisoi.common.forms import (
     QueryForm,
     QueryIdField,
     QueryNumberField,
+    VersionedFormMixin,
     apply_japanese_required_messages,
 )
 from yorisoi.common.text import CleanFormCharField
@@ -75,6 +77,18 @@ class JapaneseModelForm(forms.ModelForm):
         """Validation is the service's (full_clean there): the form only reads and converts what was typed."""
 
 
+class VersionedModelForm(VersionedFormMixin, JapaneseModelForm):
+    """The edit form of a record two people may edit: it carries the version read, so the service refuses a stale
+    save (common.concurrency); a new record needs none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["version"].required = False
+        elif not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
 def _staff_label(staff) -> str:
     return str(staff)
 
@@ -82,14 +96,14 @@ def _staff_label(staff) -> str:
 # --- staffing ---------------------------------------------------------------------------------------------------
 
 
-class ProfileForm(JapaneseModelForm):
+class ProfileForm(VersionedModelForm):
     class Meta:
         model = CenterProfile
         fields = services.PROFILE_FIELDS
         formfield_callback = era_fields
 
 
-class StaffMemberForm(JapaneseModelForm):
+class StaffMemberForm(VersionedModelForm):
     class Meta:
         model = StaffMember
         fields = services.STAFF_FIELDS
@@ -112,7 +126,7 @@ class QualificationForm(JapaneseForm):
 # --- vehicles and trips -------------------------------------------------------------------------------------------
 
 
-class VehicleForm(JapaneseModelForm):
+class VehicleForm(VersionedModelForm):
     class Meta:
         model = Vehicle
         fields = services.VEHICLE_FIELDS
@@ -132,7 +146,7 @@ def _choices(choices) -> list:
     return [("", "選んでください"), *choices]
 
 
-class TripForm(JapaneseForm):
+class TripForm(VersionedFormMixin, JapaneseForm):
     vehicle = forms.ModelChoiceField(label="車両", queryset=None)
     driver = forms.ModelChoiceField(label="運転者", queryset=None)
     date = EraDateField(label="運行日")
@@ -155,23 +169,39 @@ class TripForm(JapaneseForm):
                                       help_text="ケースの支援経過記録のうち「同行」の記録から選びます（直近90日）。")
     note = CleanFormCharField(label="備考", max_length=1000, required=False, widget=TEXTAREA)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, trip=None, **kwargs):
+        """`trip`: the line being corrected (its vehicle, people, case and record stay choosable; the version it
+        was read at goes with the form)."""
+        if trip is not None:
+            kwargs.setdefault("initial", {**{name: getattr(trip, f"{name}_id", None) or getattr(trip, name)
+                                             for name in services.TRIP_FIELDS}, "version": trip.version})
         super().__init__(*args, **kwargs)
         access = office_access(user)
-        self.fields["vehicle"].queryset = policy.of_center(Vehicle, user).filter(retired_on__isnull=True)
+        vehicles = policy.of_center(Vehicle, user)
+        in_use = vehicles.filter(retired_on__isnull=True)
+        self.fields["vehicle"].queryset = in_use if trip is None else in_use | vehicles.filter(pk=trip.vehicle_id)
         colleagues = acting_staff_for(user)
+        if trip is not None:
+            kept = [pk for pk in (trip.driver_id, trip.pre_checker_id, trip.post_checker_id) if pk]
+            colleagues = colleagues | policy.of_center(Staff, user).filter(pk__in=kept)
         self.fields["driver"].queryset = colleagues if access.can_record_any_driver else colleagues.filter(pk=user.pk)
         for name in ("driver", "pre_checker", "post_checker"):
             if name != "driver":
                 self.fields[name].queryset = colleagues
             self.fields[name].label_from_instance = _staff_label
-        self.fields["case"].queryset = (policy.cases_for(user).filter(phase__in=OPEN_PHASES)
+        cases = policy.cases_for(user)
+        self.fields["case"].queryset = ((cases.filter(phase__in=OPEN_PHASES) if trip is None else
+                                         cases.filter(phase__in=OPEN_PHASES) | cases.filter(pk=trip.case_id))
                                         .select_related("person").order_by("number"))
         self.fields["case"].label_from_instance = lambda c: f"{c.number} {c.person.full_name}"
         since = timezone.now() - dt.timedelta(days=90)
-        self.fields["activity"].queryset = (policy.activities_for(user)
-                                            .filter(kind=ActivityKind.ACCOMPANY, occurred_at__gte=since)
+        activities = policy.activities_for(user).filter(kind=ActivityKind.ACCOMPANY)
+        self.fields["activity"].queryset = ((activities.filter(occurred_at__gte=since) if trip is None else
+                                             activities.filter(occurred_at__gte=since)
+                                             | activities.filter(pk=trip.activity_id))
                                             .select_related("case").order_by("-occurred_at"))
+        if trip is None:
+            self.fields["version"].required = False
         self.fields["activity"].label_from_instance = (
             lambda a: f"{a.case.number} {dates.format_checked_datetime(a.occurred_at)} 同行"
                       + (f"（{a.counterpart}）" if a.counterpart else ""))
@@ -205,7 +235,7 @@ class TripMonthQuery(QueryForm):
 # --- devices, files, lock checks ------------------------------------------------------------------------------------
 
 
-class DeviceForm(JapaneseModelForm):
+class DeviceForm(VersionedModelForm):
     class Meta:
         model = Device
         fields = services.DEVICE_FIELDS

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorisoi.accounts.models import Staff
+from yorisoi.common.concurrency import lock_for_edit, stale_edit
 from yorisoi.privacy import policy
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -58,6 +59,15 @@ def _check_fields(values: dict, allowed: list[str]) -> None:
         raise PermissionDenied
 
 
+def _save_version(obj, actor: Staff, *, exclude: tuple[str, ...] = ()) -> None:
+    """A record two people may edit: the next version, who saved it, and its history row (common.concurrency)."""
+    obj.version += 1
+    obj.updated_by = actor
+    obj.full_clean(exclude=list(exclude))
+    obj._history_user = actor
+    obj.save()
+
+
 def _log(request, actor, action, obj, *, section: str = SECTION, person_id: int | None = None,
          detail: str = "") -> None:
     log_access(request=request, actor=actor, action=action, obj=obj, section=section, person_id=person_id,
@@ -68,17 +78,23 @@ def _log(request, actor, action, obj, *, section: str = SECTION, person_id: int 
 
 
 @transaction.atomic
-def save_center_profile(*, actor: Staff, request=None, **values) -> CenterProfile:
+def save_center_profile(*, actor: Staff, expected_version: int | None = None, request=None,
+                        **values) -> CenterProfile:
+    """Create the center's profile (`expected_version` None: the form saw none) or change it (refused as stale when
+    someone saved since `expected_version`)."""
     _require(office_access(actor).can_edit_profile)
     _check_fields(values, PROFILE_FIELDS)
-    profile = policy.of_center(CenterProfile, actor).select_for_update().first()
+    profile = policy.of_center(CenterProfile, actor).first()
     created = profile is None
-    profile = profile or CenterProfile(center=actor.center)
+    if created:
+        profile = CenterProfile(center=actor.center, version=0)
+    elif expected_version is None:
+        raise stale_edit(profile, 0)  # created by someone else after this form was opened
+    else:
+        profile = lock_for_edit(CenterProfile, pk=profile.pk, expected_version=expected_version)
     for name, value in values.items():
         setattr(profile, name, value)
-    profile.updated_by = actor
-    profile.full_clean()
-    profile.save()
+    _save_version(profile, actor)
     _log(request, actor, AccessAction.CREATE if created else AccessAction.UPDATE, profile, section="office_staffing")
     return profile
 
@@ -92,24 +108,25 @@ def add_staff_member(*, actor: Staff, request=None, **values) -> StaffMember:
     _require(office_access(actor).can_edit_staffing)
     _check_fields(values, STAFF_FIELDS)
     _check_account(actor, values.get("account"))
-    member = StaffMember(center_id=actor.center_id, **values)
+    member = StaffMember(center_id=actor.center_id, updated_by=actor, **values)
     member.full_clean()
+    member._history_user = actor
     member.save()
     _log(request, actor, AccessAction.CREATE, member, section="office_staffing")
     return member
 
 
 @transaction.atomic
-def update_staff_member(*, actor: Staff, member: StaffMember, request=None, **values) -> StaffMember:
+def update_staff_member(*, actor: Staff, member: StaffMember, expected_version: int, request=None,
+                        **values) -> StaffMember:
     _require(office_access(actor).can_edit_staffing)
     policy.require_same_center(actor, member)
     _check_fields(values, STAFF_FIELDS)
     _check_account(actor, values.get("account"))
-    member = StaffMember.objects.select_for_update().get(pk=member.pk)
+    member = lock_for_edit(StaffMember, pk=member.pk, expected_version=expected_version)
     for name, value in values.items():
         setattr(member, name, value)
-    member.full_clean()
-    member.save()
+    _save_version(member, actor)
     _log(request, actor, AccessAction.UPDATE, member, section="office_staffing")
     return member
 
@@ -143,23 +160,23 @@ def remove_qualification(*, actor: Staff, qualification: Qualification, request=
 def register_vehicle(*, actor: Staff, request=None, **values) -> Vehicle:
     _require(office_access(actor).can_manage_equipment)
     _check_fields(values, VEHICLE_FIELDS)
-    vehicle = Vehicle(center_id=actor.center_id, **values)
+    vehicle = Vehicle(center_id=actor.center_id, updated_by=actor, **values)
     vehicle.full_clean()
+    vehicle._history_user = actor
     vehicle.save()
     _log(request, actor, AccessAction.CREATE, vehicle)
     return vehicle
 
 
 @transaction.atomic
-def update_vehicle(*, actor: Staff, vehicle: Vehicle, request=None, **values) -> Vehicle:
+def update_vehicle(*, actor: Staff, vehicle: Vehicle, expected_version: int, request=None, **values) -> Vehicle:
     _require(office_access(actor).can_manage_equipment)
     policy.require_same_center(actor, vehicle)
     _check_fields(values, VEHICLE_FIELDS)
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle = lock_for_edit(Vehicle, pk=vehicle.pk, expected_version=expected_version)
     for name, value in values.items():
         setattr(vehicle, name, value)
-    vehicle.full_clean()
-    vehicle.save()
+    _save_version(vehicle, actor)
     _log(request, actor, AccessAction.UPDATE, vehicle)
     return vehicle
 
@@ -183,8 +200,7 @@ def record_vehicle_check(*, actor: Staff, vehicle: Vehicle, kind: str, done_on: 
             vehicle.inspection_due = next_due
         else:
             vehicle.periodic_check_due = next_due
-        vehicle.full_clean()
-        vehicle.save()
+        _save_version(vehicle, actor)  # a vehicle form opened before must not put the old due date back
     _log(request, actor, AccessAction.CREATE, check)
     return check
 
@@ -226,14 +242,15 @@ def _check_odometer(trip: Trip) -> None:
             "値を確認してください。")})
 
 
-@transaction.atomic
-def record_trip(*, actor: Staff, vehicle: Vehicle, driver: Staff, date: dt.date, purpose: str, destination: str,
-                odometer_start: int, odometer_end: int, departed_at: dt.time | None = None,
-                returned_at: dt.time | None = None, pre_check_result: str = "", pre_check_method: str = "",
-                pre_checker: Staff | None = None, post_check_result: str = "", post_check_method: str = "",
-                post_checker: Staff | None = None, case=None, activity=None, note: str = "", request=None) -> Trip:
-    """One trip of the 運行表. Workers record their own driving; the accompaniment's case and support record must
-    be ones the actor may open (and the record must belong to the case)."""
+TRIP_FIELDS = ["vehicle", "driver", "date", "departed_at", "returned_at", "purpose", "destination", "odometer_start",
+               "odometer_end", "pre_check_result", "pre_check_method", "pre_checker", "post_check_result",
+               "post_check_method", "post_checker", "case", "activity", "note"]
+
+
+def _check_trip_links(actor: Staff, *, vehicle: Vehicle, driver: Staff, date: dt.date, pre_checker, post_checker,
+                      case, activity):
+    """Workers record their own driving; everything named is of the actor's center; the accompaniment's case and
+    support record are ones the actor may open (and the record belongs to the case). Returns the case."""
     access = office_access(actor)
     _require(access.can_record_trips)
     _require(driver.pk == actor.pk or access.can_record_any_driver)
@@ -248,19 +265,79 @@ def record_trip(*, actor: Staff, vehicle: Vehicle, driver: Staff, date: dt.date,
             raise ValidationError({"activity": "同行支援の記録は、選んだケースの記録を選んでください。"})
     if case is not None:
         policy.require(actor, "view", case)
-    # Locks the vehicle row: two trips of one vehicle recorded at once are checked one after the other.
-    Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()
+    return case
+
+
+def _lock_vehicles(*vehicle_ids) -> None:
+    """Locks the vehicles' rows (in id order): two trips of one vehicle saved at once are checked one after the
+    other against the odometer."""
+    for pk in sorted({v for v in vehicle_ids if v is not None}):
+        Vehicle.objects.select_for_update().filter(pk=pk).first()
+
+
+@transaction.atomic
+def record_trip(*, actor: Staff, vehicle: Vehicle, driver: Staff, date: dt.date, purpose: str, destination: str,
+                odometer_start: int, odometer_end: int, departed_at: dt.time | None = None,
+                returned_at: dt.time | None = None, pre_check_result: str = "", pre_check_method: str = "",
+                pre_checker: Staff | None = None, post_check_result: str = "", post_check_method: str = "",
+                post_checker: Staff | None = None, case=None, activity=None, note: str = "", request=None) -> Trip:
+    """One trip of the 運行表. Workers record their own driving; the accompaniment's case and support record must
+    be ones the actor may open (and the record must belong to the case)."""
+    case = _check_trip_links(actor, vehicle=vehicle, driver=driver, date=date, pre_checker=pre_checker,
+                             post_checker=post_checker, case=case, activity=activity)
+    _lock_vehicles(vehicle.pk)
     trip = Trip(center_id=actor.center_id, vehicle=vehicle, driver=driver, date=date, departed_at=departed_at,
                 returned_at=returned_at, purpose=purpose, destination=destination, odometer_start=odometer_start,
                 odometer_end=odometer_end, pre_check_result=pre_check_result, pre_check_method=pre_check_method,
                 pre_checker=pre_checker, post_check_result=post_check_result, post_check_method=post_check_method,
-                post_checker=post_checker, case=case, activity=activity, note=note, recorded_by=actor)
+                post_checker=post_checker, case=case, activity=activity, note=note, recorded_by=actor,
+                updated_by=actor)
     trip.full_clean()
     _check_alcohol(trip)
     _check_odometer(trip)
+    trip._history_user = actor
     trip.save()
     _log(request, actor, AccessAction.CREATE, trip, person_id=case.person_id if case else None)
     return trip
+
+
+@transaction.atomic
+def update_trip(*, actor: Staff, trip: Trip, expected_version: int, request=None, **values) -> Trip:
+    """Correct a line of the 運行表 (a typo in the odometer, a missing check) under the same rules as recording it:
+    the odometer never goes backwards against the vehicle's trips before and after, the alcohol checks of a
+    business vehicle stay complete. Workers correct their own trips; refused as stale when someone saved since
+    `expected_version`. An accompaniment's case the actor may not open stays as it was."""
+    _require(policy.areas.may_edit_trip(actor, trip))
+    policy.require_same_center(actor, trip)
+    _check_fields(values, TRIP_FIELDS)
+    current = Trip.objects.select_related("case").get(pk=trip.pk)
+    merged = {name: values.get(name, getattr(current, name)) for name in TRIP_FIELDS}
+    if merged["case"] is None and current.case_id and not policy.may_reach(actor, current.case):
+        merged["case"], merged["activity"] = current.case, current.activity
+        hidden = True
+    else:
+        hidden = False
+    if not hidden:
+        merged["case"] = _check_trip_links(
+            actor, vehicle=merged["vehicle"], driver=merged["driver"], date=merged["date"],
+            pre_checker=merged["pre_checker"], post_checker=merged["post_checker"], case=merged["case"],
+            activity=merged["activity"])
+    else:
+        _check_trip_links(actor, vehicle=merged["vehicle"], driver=merged["driver"], date=merged["date"],
+                          pre_checker=merged["pre_checker"], post_checker=merged["post_checker"], case=None,
+                          activity=None)
+    _lock_vehicles(current.vehicle_id, merged["vehicle"].pk)
+    locked = lock_for_edit(Trip, pk=trip.pk, expected_version=expected_version)
+    for name, value in merged.items():
+        setattr(locked, name, value)
+    # who recorded the trip stays as it was (empty when that account is gone)
+    locked.full_clean(exclude=["recorded_by"])
+    _check_alcohol(locked)
+    _check_odometer(locked)
+    _save_version(locked, actor, exclude=("recorded_by",))
+    case = locked.case
+    _log(request, actor, AccessAction.UPDATE, locked, person_id=case.person_id if case else None)
+    return locked
 
 
 @transaction.atomic
@@ -298,23 +375,23 @@ def register_device(*, actor: Staff, request=None, **values) -> Device:
     _require(office_access(actor).can_manage_equipment)
     _check_fields(values, DEVICE_FIELDS)
     policy.require_same_center(actor, values.get("holder"))
-    device = Device(center_id=actor.center_id, **values)
+    device = Device(center_id=actor.center_id, updated_by=actor, **values)
     device.full_clean()
+    device._history_user = actor
     device.save()
     _log(request, actor, AccessAction.CREATE, device)
     return device
 
 
 @transaction.atomic
-def update_device(*, actor: Staff, device: Device, request=None, **values) -> Device:
+def update_device(*, actor: Staff, device: Device, expected_version: int, request=None, **values) -> Device:
     _require(office_access(actor).can_manage_equipment)
     policy.require_same_center(actor, device, values.get("holder"))
     _check_fields(values, DEVICE_FIELDS)
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = lock_for_edit(Device, pk=device.pk, expected_version=expected_version)
     for name, value in values.items():
         setattr(device, name, value)
-    device.full_clean()
-    device.save()
+    _save_version(device, actor)
     _log(request, actor, AccessAction.UPDATE, device)
     return device
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, security, staffing, training, vehicles
+from .views import home, security, staffing, trainees, training, vehicles
 
 app_name = "office"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("trips/", vehicles.trip_list, name="trips"),
     path("trips/print/", vehicles.trip_print, name="trip_print"),
     path("trips/new/", vehicles.trip_create, name="trip_create"),
+    path("trips/<int:pk>/edit/", vehicles.trip_edit, name="trip_edit"),
     # devices, paper files, lock checks
     path("devices/", security.device_list, name="devices"),
     path("devices/new/", security.device_create, name="device_create"),
@@ -39,6 +40,17 @@ urlpatterns = [
     path("trainings/", training.trainings, name="trainings"),
     path("trainings/new/", training.training_create, name="training_create"),
     path("trainings/plan/new/", training.plan_item_create, name="plan_item_create"),
+    # hosted trainees (実習生の受け入れ)
+    path("trainees/", trainees.trainee_list, name="trainees"),
+    path("trainees/new/", trainees.trainee_create, name="trainee_create"),
+    path("trainees/<int:pk>/", trainees.trainee_detail, name="trainee_detail"),
+    path("trainees/<int:pk>/edit/", trainees.trainee_edit, name="trainee_edit"),
+    path("trainees/<int:pk>/pledge/", trainees.trainee_pledge, name="trainee_pledge"),
+    path("trainees/<int:pk>/pledge/download/", trainees.trainee_pledge_download, name="trainee_pledge_download"),
+    path("trainees/<int:pk>/assign/", trainees.trainee_assign, name="trainee_assign"),
+    path("trainee-assignments/<int:pk>/revoke/", trainees.trainee_revoke, name="trainee_revoke"),
+    path("trainees/<int:pk>/presence/", trainees.trainee_presence, name="trainee_presence"),
+    path("trainees/<int:pk>/end/", trainees.trainee_end, name="trainee_end"),
     # incidents
     path("incidents/", security.incident_list, name="incidents"),
     path("incidents/new/", security.incident_create, name="incident_create"),

@@ -35,7 +35,8 @@ SECTION_LABELS = {
     # center operations (センター運営)
     "office": "センター運営（車両・端末・紙ファイル・施錠点検）", "office_staffing": "センター概要・職員体制",
     "office_trips": "運行表", "office_files": "紙のケースファイル", "office_incident": "インシデント",
-    "office_training": "研修・研修計画",
+    "office_training": "研修・研修計画", "office_trainees": "実習生の受け入れ",
+    "trainee_not_assigned": "実習生に割り当てていないケース",
     "certificates": "障害者手帳", "external_contacts": "関係機関の担当者",
     # consent and disclosure
     "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",

@@ -6,7 +6,8 @@ The policy names the user model through Django's get_user_model() and the models
 (`subject_model`), never by import, so that accounts and the domain apps build on the policy and not the
 reverse. The fields it relies on are its contract with them: every scoped row has `center` and `deleted_at`;
 a case has `person`, `main_staff` and `sub_staff`; a person has `created_by`; a support record has `case`
-and `person`.
+and `person`; a trainee has `account`, `center`, `starts_on`, `ends_on`, `pledge_signed_on`, `pledge_file` and
+`ended_at`; a trainee's assignment has `trainee`, `case`, `center`, `shows_justice` and `revoked_at`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class Role(models.TextChoices):
     WORKER = "worker", "相談員"
     CLERK = "clerk", "事務"
     AUDITOR = "auditor", "閲覧"
+    # A hosted trainee from another center (実習生): a time-limited account that sees only the cases the director
+    # assigned, reads and never writes (policy: trainee rules; office.Trainee holds the period and the pledge).
+    TRAINEE = "trainee", "実習生"
 
 
 class CaseVisibility(models.TextChoices):
@@ -32,7 +36,8 @@ class CaseVisibility(models.TextChoices):
 
 
 SUBJECT_MODELS = {"person": "people.Person", "case": "cases.Case", "activity": "records.Activity",
-                  "approver_delegation": "planning.ApproverDelegation"}
+                  "approver_delegation": "planning.ApproverDelegation",
+                  "trainee": "office.Trainee", "trainee_assignment": "office.TraineeAssignment"}
 
 
 def subject_model(kind: str) -> type[models.Model]:

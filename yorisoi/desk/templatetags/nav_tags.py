@@ -28,6 +28,7 @@ class SiteNav:
     meetings_url: str = ""       # 会議: the meetings, else (clerks) the morning board
     office_url: str = ""         # センター運営: vehicles, trip logs, devices, files, incidents, staffing
     shows_outcomes: bool = False  # 成果: the outcomes dashboard (reports app)
+    shows_directory: bool = False  # 関係機関, 空き状況 and the header search (not for hosted trainees)
 
 
 @register.simple_tag(takes_context=True)
@@ -57,6 +58,7 @@ def site_nav(context) -> SiteNav:
         shows_approvals=may_approve or planning_rules.may_write(user),
         approvals_pending=planning_selectors.pending_count(user=user) if may_approve else 0,
         shows_outcomes=RULES["reports.dashboard"].admits(user),
+        shows_directory=RULES["directory.view"].admits(user),
     )
 
 
@@ -66,4 +68,6 @@ def page_links(context) -> dict:
     link for this user (no query)."""
     user = context["request"].user
     return {"disclosure": user.is_authenticated and disclosure_access(user).can_read,
-            "concerns": user.is_authenticated and meeting_access(user).can_read}
+            "concerns": user.is_authenticated and meeting_access(user).can_read,
+            # a hosted trainee reads the case and its records only
+            "case_areas": user.is_authenticated and RULES["planning.view"].admits(user)}

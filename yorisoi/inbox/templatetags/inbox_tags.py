@@ -5,6 +5,7 @@ from django import template
 
 from yorisoi.inbox import conf, rules, selectors
 from yorisoi.inbox.calendar import weekday_label
+from yorisoi.privacy.policy import RULES
 
 register = template.Library()
 
@@ -45,4 +46,4 @@ def inbox_summary(context):
 def inbox_nav_link(context):
     """{% inbox_nav_link %} in the site navigation: 「やること」 for every staff member."""
     user = context["request"].user
-    return {"show": user.is_authenticated and user.center_id is not None, "current": context.get("nav") == "inbox"}
+    return {"show": RULES["inbox.view"].admits(user), "current": context.get("nav") == "inbox"}

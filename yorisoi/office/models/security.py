@@ -4,9 +4,10 @@ and the office's lock checks."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from yorisoi.common import dates
-from yorisoi.common.models import CenterOwnedModel, TimeStampedModel
+from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
 from yorisoi.common.text import CleanCharField, CleanTextField
 
 
@@ -17,7 +18,7 @@ class DeviceKind(models.TextChoices):
     STORAGE = "storage", "記録媒体（USBメモリ等）"
 
 
-class Device(CenterOwnedModel):
+class Device(CenterOwnedModel, VersionedModel):
     kind = CleanCharField("種類", max_length=20, choices=DeviceKind.choices)
     label = CleanCharField("名称・管理番号", max_length=50, help_text="例：携帯3号、PC-02")
     model_name = CleanCharField("機種", max_length=100, blank=True)
@@ -28,6 +29,8 @@ class Device(CenterOwnedModel):
     remote_wipe = models.BooleanField("遠隔消去ができる", default=False)
     retired_on = dates.DateField("廃棄・返却日", null=True, blank=True)
     note = CleanTextField("備考", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "端末・記録媒体"

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from yorisoi.common import dates
-from yorisoi.common.models import CenterOwnedModel, TimeStampedModel
+from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
 from yorisoi.common.text import CleanCharField, CleanTextField
 
 
@@ -28,6 +29,10 @@ class CenterProfile(TimeStampedModel):
     note = CleanTextField("備考", blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="最終更新者")
+    # Director and clerk may edit it at once: a stale save is refused (common.concurrency), the history shows what.
+    version = models.PositiveIntegerField("版", default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "センター概要"
@@ -49,7 +54,7 @@ class Job(models.TextChoices):
     OTHER = "other", "その他"
 
 
-class StaffMember(CenterOwnedModel):
+class StaffMember(CenterOwnedModel, VersionedModel):
     """A line of the staffing table. `account` links the person's log-in when they have one (a 理事 often has
     none)."""
 
@@ -64,6 +69,8 @@ class StaffMember(CenterOwnedModel):
     started_on = dates.DateField("着任日", null=True, blank=True)
     ended_on = dates.DateField("退任日", null=True, blank=True)
     note = CleanTextField("備考", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "職員体制"

@@ -3,15 +3,16 @@ with the alcohol checks, and accidents and near misses."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from yorisoi.common import dates
-from yorisoi.common.models import CenterOwnedModel, TimeStampedModel
+from yorisoi.common.models import CenterOwnedModel, TimeStampedModel, VersionedModel
 from yorisoi.common.text import CleanCharField, CleanTextField
 
 ODOMETER_MAX = 9_999_999
 
 
-class Vehicle(CenterOwnedModel):
+class Vehicle(CenterOwnedModel, VersionedModel):
     name = CleanCharField("車両名", max_length=50, help_text="例：1号車（白の軽自動車）")
     registration_number = CleanCharField("登録番号（ナンバー）", max_length=30)
     model_name = CleanCharField("車種", max_length=50, blank=True)
@@ -25,6 +26,8 @@ class Vehicle(CenterOwnedModel):
     insurance_until = dates.DateField("保険の満了日", null=True, blank=True, rule=dates.DUE)
     retired_on = dates.DateField("使用終了日", null=True, blank=True)
     note = CleanTextField("備考", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "車両"
@@ -68,7 +71,7 @@ class AlcoholMethod(models.TextChoices):
     DETECTOR_REMOTE = "detector_remote", "アルコール検知器・電話やビデオ通話"
 
 
-class Trip(CenterOwnedModel):
+class Trip(CenterOwnedModel, VersionedModel):
     """One line of the 運行表. The odometer never goes backwards: a trip starts at or after the end of the
     vehicle's previous trip (checked in the service, against the trip before it in date order)."""
 
@@ -98,6 +101,8 @@ class Trip(CenterOwnedModel):
     note = CleanTextField("備考", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="記録者")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "運行の記録"

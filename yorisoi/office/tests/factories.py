@@ -105,3 +105,22 @@ class IncidentFactory(DjangoModelFactory):
     kind = IncidentKind.LOST_DEVICE
     discovered_at = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
     description = "外出先で携帯電話を紛失（架空）"
+
+
+def hosted_trainee(director, *, cases=(), starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 11),
+                   pledge: bool = True, shows_justice: bool = False, username: str = "trainee", home_organization=None):
+    """A trainee hosted by `director`'s center through the services (the pledge on file unless `pledge=False`), with
+    `cases` assigned. Dates are the period; call under time_machine inside it (assignments need a current period)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yorisoi.accounts.tests.factories import TEST_PASSWORD
+    from yorisoi.office import trainees
+
+    upload = SimpleUploadedFile("誓約書.pdf", b"%PDF-1.4 pledge", content_type="application/pdf") if pledge else None
+    trainee = trainees.host_trainee(
+        actor=director, username=username, password=TEST_PASSWORD, name="実習 花子",
+        home_center_name="隣県地域生活定着支援センター", home_organization=home_organization, starts_on=starts_on,
+        ends_on=ends_on, pledge_signed_on=starts_on if pledge else None, pledge_upload=upload)
+    for case in cases:
+        trainees.assign_case(actor=director, trainee=trainee, case=case, shows_justice=shows_justice)
+    return trainee

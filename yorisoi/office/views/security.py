@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy.policy import log_listed, rule
 
 from .. import selectors, services
@@ -41,20 +42,25 @@ def device_list(request):
 
 def _device_form(request, device: Device | None):
     form = DeviceForm(request.POST or None, instance=device, user=request.user)
+    stale = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.DEVICE_FIELDS}
         try:
             if device is None:
                 services.register_device(actor=request.user, request=request, **values)
             else:
-                services.update_device(actor=request.user, device=device, request=request, **values)
+                services.update_device(actor=request.user, device=device, request=request,
+                                       expected_version=form.cleaned_data["version"], **values)
+        except StaleEditError as error:
+            stale, form.data = error, merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, "端末・記録媒体を保存しました。")
             return redirect("office:devices")
     title = "端末・記録媒体の登録" if device is None else f"端末・記録媒体の編集：{device}"
-    return render(request, "office/form.html", context(request, form=form, title=title, back="office:devices"))
+    return render(request, "office/form.html", context(request, form=form, title=title, back="office:devices",
+                                                       stale=stale), status=409 if stale else 200)
 
 
 @rule("office.equipment")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.disclosure.pdf import render_pdf
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
@@ -54,17 +55,22 @@ def staffing_pdf(request):
 def profile_edit(request):
     profile = selectors.profile_for(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
+    stale = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
         try:
-            services.save_center_profile(actor=request.user, request=request, **values)
+            services.save_center_profile(actor=request.user, request=request,
+                                         expected_version=form.cleaned_data["version"], **values)
+        except StaleEditError as error:
+            stale, form.data = error, merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, "センター概要を保存しました。")
             return redirect("office:staffing")
     return render(request, "office/form.html", context(
-        request, form=form, title="センター概要の編集", back="office:staffing"))
+        request, form=form, title="センター概要の編集", back="office:staffing", stale=stale),
+        status=409 if stale else 200)
 
 
 @rule("office.edit_staffing")
@@ -88,18 +94,22 @@ def staff_edit(request, pk: int):
     member = selectors.get_or_404(StaffMember, request.user, pk)
     form = StaffMemberForm(request.POST or None, instance=member, user=request.user)
     qualification_form = QualificationForm()
+    stale = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.STAFF_FIELDS}
         try:
-            services.update_staff_member(actor=request.user, member=member, request=request, **values)
+            services.update_staff_member(actor=request.user, member=member, request=request,
+                                         expected_version=form.cleaned_data["version"], **values)
+        except StaleEditError as error:
+            stale, form.data = error, merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, "職員の情報を保存しました。")
             return redirect("office:staffing")
     return render(request, "office/staff_form.html", context(
-        request, form=form, member=member, qualification_form=qualification_form,
-        qualifications=member.qualifications.all()))
+        request, form=form, member=member, qualification_form=qualification_form, stale=stale,
+        qualifications=member.qualifications.all()), status=409 if stale else 200)
 
 
 @rule("office.edit_staffing")

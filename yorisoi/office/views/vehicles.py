@@ -11,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from yorisoi.common.concurrency import StaleEditError, merged_form_data
 from yorisoi.privacy.audit import log_access
 from yorisoi.privacy.models import AccessAction
 from yorisoi.privacy.policy import log_listed, rule
 
 from .. import selectors, services
 from ..forms import FollowUpForm, TripForm, TripMonthQuery, VehicleCheckForm, VehicleEventForm, VehicleForm
-from ..models import Vehicle, VehicleEvent
-from ._common import add_errors, context
+from ..models import Trip, Vehicle, VehicleEvent
+from ..rules import may_edit_trip
+from ._common import add_errors, context, require
 
 SECTION_TRIPS = "office_trips"
 
@@ -49,22 +51,28 @@ def vehicle_create(request):
 def vehicle_edit(request, pk: int):
     vehicle = selectors.get_or_404(Vehicle, request.user, pk)
     form = VehicleForm(request.POST or None, instance=vehicle)
+    stale = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.VEHICLE_FIELDS}
         try:
-            services.update_vehicle(actor=request.user, vehicle=vehicle, request=request, **values)
+            services.update_vehicle(actor=request.user, vehicle=vehicle, request=request,
+                                    expected_version=form.cleaned_data["version"], **values)
+        except StaleEditError as error:
+            stale, form.data = error, merged_form_data(form, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, "車両の情報を保存しました。")
             return redirect("office:vehicle_detail", pk=vehicle.pk)
     return render(request, "office/form.html", context(request, form=form, title=f"車両の編集：{vehicle.name}",
-                                                       back="office:vehicles"))
+                                                       back="office:vehicles", stale=stale),
+                  status=409 if stale else 200)
 
 
 def _trip_rows(request, trips) -> list[dict]:
     """Trips with the accompaniment's case as the user may see it; the page logs the persons it names."""
-    rows = [{"trip": t, "case": selectors.shown_case(request.user, t)} for t in trips]
+    rows = [{"trip": t, "case": selectors.shown_case(request.user, t), "editable": may_edit_trip(request.user, t)}
+            for t in trips]
     log_listed(request, [r["case"] for r in rows if r["case"] is not None], section=SECTION_TRIPS)
     return rows
 
@@ -148,15 +156,44 @@ def trip_create(request):
             initial["odometer_start"] = last
     form = TripForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.TRIP_FIELDS}
         try:
-            trip = services.record_trip(actor=user, request=request, **form.cleaned_data)
+            trip = services.record_trip(actor=user, request=request, **values)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, f"運行を記録しました（走行距離 {trip.distance:,} km）。")
             return redirect(reverse("office:trips") + f"?year={trip.date.year}&month={trip.date.month}")
     log_listed(request, list(form.fields["case"].queryset), section=SECTION_TRIPS)
-    return render(request, "office/trip_form.html", context(request, form=form))
+    return render(request, "office/trip_form.html", context(request, form=form,
+                                                            form_action=reverse("office:trip_create")))
+
+
+@rule("office.trips")
+def trip_edit(request, pk: int):
+    """Correct a line of the 運行表 (workers: their own trips), under the odometer and alcohol-check rules."""
+    user = request.user
+    trip = selectors.get_or_404(Trip, user, pk)
+    require(may_edit_trip(user, trip))
+    form = TripForm(request.POST or None, user=user, trip=trip)
+    stale, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.TRIP_FIELDS}
+        try:
+            trip = services.update_trip(actor=user, trip=trip, request=request,
+                                        expected_version=form.cleaned_data["version"], **values)
+        except StaleEditError as error:
+            stale, status = error, 409
+            form.data = merged_form_data(form, error)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"運行の記録を保存しました（走行距離 {trip.distance:,} km）。")
+            return redirect(reverse("office:trips") + f"?year={trip.date.year}&month={trip.date.month}")
+    log_listed(request, list(form.fields["case"].queryset), section=SECTION_TRIPS)
+    return render(request, "office/trip_form.html", context(
+        request, form=form, trip=trip, stale=stale, title=f"運行の記録の修正（{trip.vehicle.name}）",
+        form_action=reverse("office:trip_edit", args=[trip.pk])), status=status)
 
 
 @rule("office.trips")

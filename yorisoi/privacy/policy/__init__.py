@@ -71,7 +71,7 @@ def rule(name: str) -> Callable:
             user = request.user
             if view_rule.who != PUBLIC and not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            deny_unless(request, view_rule.admits(user), section=name)
+            deny_unless(request, view_rule.admits(user) and account_in_force(user), section=name)
             return view(request, *args, **kwargs)
 
         wrapped._policy_rule = name
@@ -101,11 +101,18 @@ class Access:
 NO_ACCESS = Access()
 
 
+# A trainee reads the assigned cases: the face sheet, the support records and health (what OJT is for), never
+# justice unless the assignment says so (get_*_or_404 add it per record), never edits, prints or history.
+TRAINEE_ACCESS = Access(can_view=True, can_see_health=True, can_see_narrative=True)
+
+
 def access_for(user: Actor) -> Access:
     """Role rights inside the user's own center, for a record the user may see at all."""
     if not user.is_authenticated or user.center_id is None:
         return NO_ACCESS
     role = user.role
+    if role == Role.TRAINEE:
+        return TRAINEE_ACCESS if account_in_force(user) else NO_ACCESS
     if role == Role.DIRECTOR:
         return Access(True, True, True, True, True, True, True, True, True)
     if role == Role.WORKER:
@@ -153,6 +160,59 @@ def _assigned_cases(user: Actor) -> Q:
     return _in_charge(user) | Q(created_by=user)
 
 
+# --- hosted trainees (実習生) --------------------------------------------------------------------------
+
+
+def is_trainee(user: Actor) -> bool:
+    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.TRAINEE
+
+
+def trainee_in_force(user: Actor, day: dt.date | None = None) -> bool:
+    """A trainee's account works: active, of a center, a pledge (date and signed file) on file, not ended, and
+    `day` (today) within the period — the last day included; the day after it, the account is over."""
+    if not is_trainee(user) or not user.is_active or user.center_id is None:
+        return False
+    day = day or timezone.localdate()
+    cached = getattr(user, "_trainee_in_force", None)
+    if cached is not None and cached[0] == day:
+        return cached[1]
+    Trainee = subject_model("trainee")
+    in_force = (Trainee.objects.filter(account_id=user.pk, center_id=user.center_id, ended_at__isnull=True,
+                                       starts_on__lte=day, ends_on__gte=day, pledge_signed_on__isnull=False)
+                .exclude(pledge_file="").exists())
+    user._trainee_in_force = (day, in_force)  # asked many times per request; the answer holds for the day
+    return in_force
+
+
+def account_in_force(user: Actor) -> bool:
+    """Every account but a trainee's is in force while it is active; a trainee's only within its period."""
+    return not is_trainee(user) or trainee_in_force(user)
+
+
+def _trainee_assignments(user: Actor) -> QuerySet:
+    """The trainee's assignments in force (none outside the period): cases of the trainee's center, not deleted."""
+    Assignment = subject_model("trainee_assignment")
+    if not trainee_in_force(user):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(trainee__account_id=user.pk, center_id=user.center_id, revoked_at__isnull=True,
+                                     case__deleted_at__isnull=True)
+
+
+def _trainee_sees_justice(user: Actor, *, case_id: int | None = None, person_id: int | None = None) -> bool:
+    """Justice sections for a trainee: only where an assignment of this case (or of a case of this person)
+    allows it."""
+    assignments = _trainee_assignments(user).filter(shows_justice=True)
+    if case_id is not None:
+        return assignments.filter(case_id=case_id).exists()
+    return assignments.filter(case__person_id=person_id).exists()
+
+
+def _for_trainee(access: Access, user: Actor, *, case_id: int | None = None, person_id: int | None = None) -> Access:
+    if not is_trainee(user):
+        return access
+    return replace(access, can_see_justice=_trainee_sees_justice(user, case_id=case_id, person_id=person_id))
+
+
 # --- scoped querysets ------------------------------------------------------------------------------
 
 
@@ -181,6 +241,8 @@ def persons_for(user: Actor) -> QuerySet:
     if not user.is_authenticated or user.center_id is None:
         return Person.objects.none()
     qs = Person.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if is_trainee(user):
+        return qs.filter(pk__in=_trainee_assignments(user).values("case__person_id"))
     if _restricted_to_assignments(user):
         grants = _active_grants(user)
         own_cases = Case.objects.filter(center_id=user.center_id, deleted_at__isnull=True).filter(
@@ -201,6 +263,8 @@ def cases_for(user: Actor) -> QuerySet:
     if not user.is_authenticated or user.center_id is None:
         return Case.objects.none()
     qs = Case.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if is_trainee(user):
+        return qs.filter(pk__in=_trainee_assignments(user).values("case_id"))
     if _restricted_to_assignments(user):
         grants = _active_grants(user)
         qs = qs.filter(
@@ -217,6 +281,8 @@ def activities_for(user: Actor) -> QuerySet:
     if not user.is_authenticated or user.center_id is None:
         return Activity.objects.none()
     qs = Activity.objects.filter(center_id=user.center_id, deleted_at__isnull=True)
+    if is_trainee(user):
+        return qs.filter(case_id__in=_trainee_assignments(user).values("case_id"))
     if _restricted_to_assignments(user):
         grants = _active_grants(user)
         qs = qs.filter(
@@ -230,10 +296,19 @@ def activities_for(user: Actor) -> QuerySet:
 
 
 def staff_for(user: Actor) -> QuerySet:
-    """Colleagues a user may pick (assignments, owners): active staff of the same center."""
+    """Colleagues a user may pick (assignments, owners): active staff of the same center. Hosted trainees are no
+    colleagues: they are never put in charge of anything (meetings name them through `trainees_for`)."""
     if not user.is_authenticated or user.center_id is None:
         return get_user_model().objects.none()
-    return get_user_model().objects.filter(center_id=user.center_id, is_active=True).order_by("role", "id")
+    return (get_user_model().objects.filter(center_id=user.center_id, is_active=True).exclude(role=Role.TRAINEE)
+            .order_by("role", "id"))
+
+
+def trainees_for(user: Actor) -> QuerySet:
+    """The center's hosted trainees whose account is active (whose presence at a meeting may be recorded)."""
+    if not user.is_authenticated or user.center_id is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(center_id=user.center_id, is_active=True, role=Role.TRAINEE).order_by("id")
 
 
 # --- single objects, logged ----------------------------------------------------------------------
@@ -292,6 +367,9 @@ def _refuse(request, model, pk, *, kind: str, message: str) -> NoReturn:
         raise BreakGlassRequired(kind=target_kind, pk=target_pk)
     if found is not None and found.center_id != user.center_id and user.is_authenticated:
         log_access(request=request, action=AccessAction.DENIED, obj=found, section="other_center")
+    elif found is not None and is_trainee(user):
+        # A case of the host center not assigned to the trainee: the same 404, and the attempt is on record.
+        log_access(request=request, action=AccessAction.DENIED, obj=found, section="trainee_not_assigned")
     raise Http404(message)
 
 
@@ -323,7 +401,7 @@ def get_person_or_404(request, pk, action: str = "view", *, section: str = "face
     person = persons_for(request.user).filter(pk=pk).first()
     if person is None:
         _refuse(request, Person, pk, kind="person", message="対象者が見つかりません。")
-    access = access_for(request.user)
+    access = _for_trainee(access_for(request.user), request.user, person_id=person.pk)
     _require_logged(request, access, action, person, person.pk, section)
     access = _with_break_glass(access, _break_glass_until(request.user, person=person))
     if action in _LOG_ACTION:
@@ -337,7 +415,7 @@ def get_case_or_404(request, pk, action: str = "view", *, section: str = "case")
     case = cases_for(request.user).select_related("person", "main_staff", "sub_staff").filter(pk=pk).first()
     if case is None:
         _refuse(request, Case, pk, kind="case", message="支援ケースが見つかりません。")
-    access = access_for(request.user)
+    access = _for_trainee(access_for(request.user), request.user, case_id=case.pk)
     _require_logged(request, access, action, case, case.person_id, section)
     access = _with_break_glass(access, _break_glass_until(request.user, case=case))
     if action in _LOG_ACTION:
@@ -351,7 +429,7 @@ def get_activity_or_404(request, pk, action: str = "view"):
     activity = activities_for(request.user).select_related("case", "person").filter(pk=pk).first()
     if activity is None:
         _refuse(request, Activity, pk, kind="activity", message="記録が見つかりません。")
-    access = access_for(request.user)
+    access = _for_trainee(access_for(request.user), request.user, case_id=activity.case_id)
     _require_logged(request, access, action, activity, activity.person_id, "activity")
     if not access.can_see_narrative:
         log_access(request=request, action=AccessAction.DENIED, obj=activity, person_id=activity.person_id,
@@ -420,7 +498,7 @@ def may_reach(user: Actor, obj) -> bool:
         return False
     if getattr(obj, "deleted_at", None) is not None:
         return False
-    if not _restricted_to_assignments(user):
+    if not (_restricted_to_assignments(user) or is_trainee(user)):
         return True
     label = obj._meta.label
     if label == SUBJECT_MODELS["case"]:
@@ -433,7 +511,7 @@ def may_reach(user: Actor, obj) -> bool:
         return cases_for(user).filter(pk=obj.case_id).exists()
     if getattr(obj, "person_id", None) is not None:
         return persons_for(user).filter(pk=obj.person_id).exists()
-    return True
+    return not is_trainee(user)  # a trainee reaches nothing but the assigned cases, their persons and records
 
 
 def require(actor: Actor, action: str, obj=None) -> None:
@@ -445,7 +523,12 @@ def require(actor: Actor, action: str, obj=None) -> None:
     "create_person", "delete").
     """
     if action in _RIGHTS:
-        allowed = getattr(access_for(actor), _RIGHTS[action])
+        access = access_for(actor)
+        if is_trainee(actor) and obj is not None:
+            is_case = obj._meta.label == SUBJECT_MODELS["case"]
+            access = _for_trainee(access, actor, case_id=obj.pk if is_case else getattr(obj, "case_id", None),
+                                  person_id=_person_id_of(obj))
+        allowed = getattr(access, _RIGHTS[action])
     elif action in _NAMED_RULES:
         allowed = _NAMED_RULES[action](actor)
     else:

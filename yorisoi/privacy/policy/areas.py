@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from ..roles import Actor, Role, subject_model
-from . import Access, access_for, may_open_case, staff_for
+from . import Access, access_for, is_trainee, may_open_case, staff_for
 
 
 def _in_center(user: Actor) -> bool:
@@ -141,7 +141,7 @@ def intake_access(user: Actor) -> IntakeAccess:
     """Referrals are taken by those who open cases (directors, workers); pre-consultations name a suspect, so
     they need sight of justice data; a consultation's text is a narrative."""
     access = access_for(user)
-    if not access.can_view:
+    if not access.can_view or is_trainee(user):
         return IntakeAccess()
     writer = may_open_case(user) and access.can_edit
     return IntakeAccess(
@@ -276,7 +276,7 @@ class MeetingAccess:
 def meeting_access(user: Actor) -> MeetingAccess:
     """Meetings speak of cases in narrative form: directors and workers read and write, auditors read, clerks
     see only the morning board (who is out, visits, meetings' times) and write absences."""
-    if not _in_center(user):
+    if not _in_center(user) or is_trainee(user):  # a trainee's presence is recorded by the host (office.trainees)
         return MeetingAccess()
     access = access_for(user)
     return MeetingAccess(
@@ -320,6 +320,7 @@ class OfficeAccess:
     can_handle_incidents: bool = False  # remote wipe, notifications, the report to the authority
     can_record_training: bool = False  # trainings attended and trainings run for partners
     can_plan_training: bool = False  # the annual training plan
+    can_manage_trainees: bool = False  # hosted trainees: accounts, pledges, assigned cases, their access log
 
 
 def office_access(user: Actor) -> OfficeAccess:
@@ -329,7 +330,7 @@ def office_access(user: Actor) -> OfficeAccess:
     if not _in_center(user):
         return OfficeAccess()
     return {
-        Role.DIRECTOR: OfficeAccess(*([True] * 14)),
+        Role.DIRECTOR: OfficeAccess(*([True] * 15)),
         Role.WORKER: OfficeAccess(can_view=True, can_record_trips=True, can_use_files=True, can_check_office=True,
                                   can_report_incidents=True, can_record_training=True),
         Role.CLERK: OfficeAccess(can_view=True, can_read_staffing=True, can_edit_staffing=True,
@@ -340,6 +341,15 @@ def office_access(user: Actor) -> OfficeAccess:
     }.get(user.role, OfficeAccess())
 
 
+def may_edit_trip(user: Actor, trip) -> bool:
+    """Correcting a line of the 運行表: those who record any driver's trips (directors, clerks), and a worker their
+    own trips (as driver)."""
+    access = office_access(user)
+    if not access.can_record_trips or trip.center_id != user.center_id:
+        return False
+    return access.can_record_any_driver or trip.driver_id == user.pk
+
+
 def sees_office_reminders(user: Actor) -> bool:
     """Vehicle inspections and insurance in やること: those who keep the vehicles (directors, clerks)."""
     return office_access(user).can_manage_equipment
@@ -348,6 +358,17 @@ def sees_office_reminders(user: Actor) -> bool:
 def sees_incident_deadlines(user: Actor) -> bool:
     """The 個人情報保護委員会 report deadlines in やること: those who handle incidents (directors)."""
     return office_access(user).can_handle_incidents
+
+
+def may_manage_trainees(user: Actor) -> bool:
+    """Hosting trainees from other centers (accounts, pledges, assigned cases, their access log): directors."""
+    return office_access(user).can_manage_trainees
+
+
+def may_use_api(user: Actor) -> bool:
+    """The REST API (lists of persons and cases, with or without a token): the center's staff, never a trainee,
+    who reads the assigned cases on the pages only."""
+    return not is_trainee(user)
 
 
 def may_revoke_token(user: Actor, token) -> bool:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from ..roles import Role
 
-EVERYONE = frozenset(Role)
+# The center's own staff. Hosted trainees (実習生) are not "everyone": a rule admits them only when it names them.
+EVERYONE = frozenset(Role) - {Role.TRAINEE}
+# Pages a trainee may open: home and the persons and cases the director assigned (read only; the policy scopes them).
+WITH_TRAINEES = EVERYONE | {Role.TRAINEE}
 EDITORS = frozenset({Role.DIRECTOR, Role.WORKER, Role.CLERK})  # change records; auditors only read
 CASEWORK = frozenset({Role.DIRECTOR, Role.WORKER})  # narratives, plans, justice and health: no clerks
 READERS_OF_CASEWORK = frozenset({Role.DIRECTOR, Role.WORKER, Role.AUDITOR})
@@ -58,19 +61,22 @@ RULES: dict[str, ViewRule] = {
     "lookup.postal": ViewRule("郵便番号から住所を引く（ログインした人）", who=AUTHENTICATED),
     # --- the center ---
     "center.settings": ViewRule("センターの設定（管理者）", roles=DIRECTOR),
-    "home.view": ViewRule("ホーム（センターの職員）"),
+    "home.view": ViewRule("ホーム（センターの職員・実習生）", roles=WITH_TRAINEES),
     "inbox.view": ViewRule("やること・カレンダー（センターの職員）"),
     "network.view": ViewRule("関係機関のつながり（センターの職員）"),
     "search.header": ViewRule("ヘッダーの検索（センターの職員。見てよい対象者・関係機関だけ）"),
     # --- persons and cases ---
-    "persons.view": ViewRule("対象者の閲覧（センターの職員。司法・健康は事務に見せない）"),
+    "persons.view": ViewRule(
+        "対象者の閲覧（センターの職員。司法・健康は事務に見せない。実習生は割り当てられたケースの対象者だけ）",
+        roles=WITH_TRAINEES),
     "persons.register": ViewRule("対象者の登録（管理者・相談員・事務）", roles=EDITORS),
     "persons.edit": ViewRule("フェイスシートの編集（管理者・相談員・事務）", roles=EDITORS),
     "persons.history": ViewRule("フェイスシートの変更履歴（管理者・相談員・閲覧）", roles=READERS_OF_CASEWORK),
     "persons.print": ViewRule("フェイスシートの印刷（管理者・相談員・事務）", roles=EDITORS),
     "persons.merge": ViewRule("対象者の記録の統合（管理者）", roles=DIRECTOR),
     "persons.merge_history": ViewRule("対象者の統合の履歴（管理者・閲覧）", roles=OVERSIGHT),
-    "cases.view": ViewRule("ケースの閲覧（センターの職員。経過は事務に見せない）"),
+    "cases.view": ViewRule("ケースの閲覧（センターの職員。経過は事務に見せない。実習生は割り当てられたケースだけ）",
+                           roles=WITH_TRAINEES),
     "cases.open": ViewRule("ケースの登録（管理者・相談員）", roles=CASEWORK),
     "cases.edit": ViewRule("ケースの基本情報・注意事項の編集（管理者・相談員・事務）", roles=EDITORS),
     "cases.change_phase": ViewRule("ケースの段階の変更・再開（管理者・相談員）", roles=CASEWORK),
@@ -155,6 +161,8 @@ RULES: dict[str, ViewRule] = {
     "office.report_incident": ViewRule("インシデントの報告（管理者・相談員・事務）", roles=EDITORS),
     "office.training": ViewRule("研修（受講・関係機関向け）の記録（管理者・相談員・事務）", roles=EDITORS),
     "office.training_plan": ViewRule("年間の研修計画の作成（管理者）", roles=DIRECTOR),
+    "office.trainees": ViewRule("実習生の受け入れ（アカウント・誓約書・ケースの割り当て・閲覧の記録）（管理者）",
+                                roles=DIRECTOR),
     "office.handle_incident": ViewRule("インシデントの対応（遠隔消去・本人への通知・委員会への報告）（管理者）",
                                        roles=DIRECTOR),
 }
