@@ -37,7 +37,7 @@ from yorisoi.common.kana import name_search_key
 from yorisoi.common.names import is_kana, reading_key
 from yorisoi.privacy.policy import areas
 
-from .models import KindGroup, Organization, OrganizationContact, OrganizationKind, Outreach
+from .models import MEDICAL_FEATURES, KindGroup, Organization, OrganizationContact, OrganizationKind, Outreach
 
 # --- an organization named in free text ------------------------------------------------------------------
 
@@ -217,9 +217,12 @@ def relationship_history(*, user, organization: Organization, limit: int = 50) -
 
 
 def organization_list(*, user, kind_id: int | None = None, municipality: str = "", query: str = "",
-                      include_inactive: bool = False) -> QuerySet:
-    """The directory, filtered; each row carries `last_contact`. A constant number of queries."""
+                      include_inactive: bool = False, care: str = "") -> QuerySet:
+    """The directory, filtered; each row carries `last_contact`. A constant number of queries. `care`: one of the
+    medical flags (models.MEDICAL_FEATURES), e.g. offers_psychiatry for the clinics with a 精神科."""
     qs = organizations_for(user).select_related("kind")
+    if care in dict(MEDICAL_FEATURES):
+        qs = qs.filter(**{care: True})
     if not include_inactive:
         qs = qs.filter(active=True)
     if kind_id:
