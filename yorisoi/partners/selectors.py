@@ -97,6 +97,16 @@ def service_providers_for(user) -> QuerySet:
     return organizations_for(user).exclude(kind__group__in=[KindGroup.JUSTICE, KindGroup.RESIDENTIAL])
 
 
+def medical_organizations_for(user) -> QuerySet:
+    """Hospitals, clinics and health centers for a person's medication, appointments, health checks and urgent
+    route: the medical kinds and any organization marked with a medical flag; the center's partners first."""
+    medical = Q(kind__is_medical=True) | Q(kind__group=KindGroup.MEDICAL)
+    for name, _label in MEDICAL_FEATURES:
+        medical |= Q(**{name: True})
+    return (organizations_for(user).filter(medical).exclude(kind__group=KindGroup.JUSTICE).select_related("kind")
+            .order_by("-is_medical_partner", "name_kana", "name", "id"))
+
+
 def non_justice_for(user) -> QuerySet:
     """Every organization but justice agencies: the wide choice when the fitting kinds do not have it."""
     return organizations_for(user).exclude(kind__group=KindGroup.JUSTICE)
