@@ -107,3 +107,9 @@ class ContinuityQuery(QueryForm):
     """?days= of the center's list: how far ahead a medicine's supply counts as running out."""
 
     days = QueryNumberField(label="薬が切れるまでの日数", min_value=0, max_value=365)
+
+
+class BackQuery(QueryForm):
+    """?back= (and the form's hidden back=): return to the person's 医療 page instead of the face sheet."""
+
+    back = forms.ChoiceField(label="戻り先", required=False, initial="", choices=[("", ""), ("medical", "医療")])

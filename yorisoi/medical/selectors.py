@@ -84,7 +84,7 @@ def continuity_list(*, user, today: dt.date, days: int, check_days: int) -> Cont
     persons = policy.persons_for(user)
     limit = today + dt.timedelta(days=days)
     supply = list(
-        Medication.objects.filter(center_id=user.center_id, person__in=persons, ended_on__isnull=True)
+        policy.of_center(Medication, user).filter(person__in=persons, ended_on__isnull=True)
         .filter(Q(supply_until__isnull=True) | Q(supply_until__lte=limit))
         .select_related("person", "organization")
         .annotate(next_visit=Subquery(_planned_from(today).order_by("on").values("on")[:1]))
@@ -102,8 +102,8 @@ def continuity_list(*, user, today: dt.date, days: int, check_days: int) -> Cont
         .order_by("family_name_kana", "given_name_kana", "id")
     )
     checks = list(
-        HealthCheck.objects.filter(center_id=user.center_id, person__in=persons, done_on__isnull=True,
-                                   due_on__lte=today + dt.timedelta(days=check_days))
+        policy.of_center(HealthCheck, user).filter(person__in=persons, done_on__isnull=True,
+                                                   due_on__lte=today + dt.timedelta(days=check_days))
         .select_related("person", "organization").order_by("due_on", "person_id", "id")
     )
     return ContinuityList(supply=supply, unbooked=unbooked, checks=checks, days=days, check_days=check_days,

@@ -19,7 +19,7 @@ from yorisoi.privacy.policy import rule
 from yorisoi.privacy.policy.areas import medical_access
 
 from . import conf, selectors, services
-from .forms import AppointmentForm, ContinuityQuery, HealthCheckForm, MedicationForm, UrgentRouteForm
+from .forms import AppointmentForm, BackQuery, ContinuityQuery, HealthCheckForm, MedicationForm, UrgentRouteForm
 
 SECTION = services.SECTION
 LIST_SECTION = "medical_list"
@@ -76,8 +76,13 @@ def _item_or_404(kind: str, person, item_pk):
     return item
 
 
+def _back_to(request) -> str:
+    """Where a form returns: "medical" (the person's 医療 page) or "" (the face sheet)."""
+    return BackQuery(request.POST if request.method == "POST" else request.GET).values["back"]
+
+
 def _back(request, person, kind: Kind):
-    if request.POST.get("back") == "medical":
+    if _back_to(request) == "medical":
         return redirect(f"{reverse('medical:person', args=[person.pk])}#{kind.anchor}")
     return redirect(f"{person.get_absolute_url()}#{kind.anchor}")
 
@@ -85,7 +90,7 @@ def _back(request, person, kind: Kind):
 def _form_page(request, person, access, kind_name: str, form, item):
     return render(request, "medical/item_form.html", {
         "person": person, "access": access, "kind": KINDS[kind_name], "kind_name": kind_name, "form": form,
-        "item": item, "back": request.POST.get("back") or request.GET.get("back", ""), "nav": "people",
+        "item": item, "back": _back_to(request), "nav": "people",
     })
 
 
@@ -137,7 +142,7 @@ def item_delete(request, pk: int, item_pk: int, kind: str):
         messages.success(request, f"{sub.title}を削除しました（変更履歴には残ります）。")
         return _back(request, person, sub)
     return render(request, "medical/item_confirm_delete.html", {
-        "person": person, "access": access, "kind": sub, "item": item, "back": request.GET.get("back", ""),
+        "person": person, "access": access, "kind": sub, "item": item, "back": _back_to(request),
         "nav": "people",
     })
 

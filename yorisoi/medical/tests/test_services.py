@@ -81,8 +81,9 @@ def test_an_update_is_audited_and_a_removal_too(worker, person):
                                 accompaniment_needed=False, status="done", note="", change_reason="受診した")
     appointment.refresh_from_db()
     assert appointment.status == "done"
+    pk = appointment.pk
     services.remove_appointment(actor=worker, appointment=appointment)
-    actions = set(AccessLog.objects.filter(object_id=appointment.pk, section="medical")
+    actions = set(AccessLog.objects.filter(object_id=pk, section="medical")
                   .values_list("action", flat=True))
     assert {AccessAction.UPDATE, AccessAction.DELETE} <= actions
 
