@@ -33,10 +33,10 @@ def test_a_medication_added_on_the_face_sheet_puts_the_person_on_the_list(logged
     page.locator("select[name=organization]").select_option(str(hospital.pk))
     today = timezone.localdate()
     page.get_by_label("処方日", exact=True).fill(format_era(today))
-    page.get_by_label("処方日数").fill("abc")
+    page.get_by_label("処方日数").fill("0")
     page.get_by_role("button", name="追加する").click()
     # a wrong number: refused in Japanese, what was typed is kept
-    expect(page.get_by_text("処方日数は数字で入力してください。")).to_be_visible()
+    expect(page.get_by_text("処方日数は1〜365日で入力してください。")).to_be_visible()
     expect(page.get_by_label("薬の名前")).to_have_value("架空錠5mg")
     page.get_by_label("処方日数").fill("14")
     page.get_by_role("button", name="追加する").click()
