@@ -78,7 +78,9 @@ def _item_or_404(kind: str, person, item_pk):
 
 def _back_to(request) -> str:
     """Where a form returns: "medical" (the person's 医療 page) or "" (the face sheet)."""
-    return BackQuery(request.POST if request.method == "POST" else request.GET).values["back"]
+    if request.method == "POST":
+        return BackQuery(request.POST).values["back"]
+    return BackQuery.read(request).values["back"]  # a value it cannot read is named on the page
 
 
 def _back(request, person, kind: Kind):
