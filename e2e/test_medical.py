@@ -50,6 +50,6 @@ def test_a_medication_added_on_the_face_sheet_puts_the_person_on_the_list(logged
     supply = page.locator("section#supply")
     expect(supply).to_contain_text("架空 八郎")
     expect(supply).to_contain_text("架空錠5mg")
-    expect(supply).to_contain_text("次回受診までに切れる")
+    expect(supply).to_contain_text("受診予定がないまま切れる")
     expect(page.locator("section#unbooked")).to_contain_text("架空 八郎")
     shot(page, "medical_continuity")

@@ -112,3 +112,12 @@ def test_a_bad_days_parameter_is_named_not_a_500(worker_client):
 
 def test_clerks_do_not_see_the_list(clerk_client):
     assert clerk_client.get(reverse("medical:continuity")).status_code == 403
+
+
+def test_a_visit_after_the_supply_ends_is_a_gap_the_page_names(center, worker, worker_client):
+    person = _person(center, worker)
+    MedicationFactory(person=person, supply_until=TODAY + dt.timedelta(days=5))
+    AppointmentFactory(person=person, on=TODAY + dt.timedelta(days=9))
+    (row,) = _list(worker).supply
+    assert row.state == "gap" and row.next_visit == TODAY + dt.timedelta(days=9)
+    assert "次回受診までに切れる" in worker_client.get(reverse("medical:continuity")).content.decode()
