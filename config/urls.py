@@ -33,6 +33,7 @@ urlpatterns = [
     path("imports/", include("yorisoi.imports.urls")),
     path("operations/", include("yorisoi.operations.urls")),
     path("office/", include("yorisoi.office.urls")),
+    path("medical/", include("yorisoi.medical.urls")),
     path("network/", include("yorisoi.network.urls")),
     path("api/", include("yorisoi.api.urls")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from e2e.helpers import shot
 from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.medical.tests.factories import HealthCheckFactory, MedicationFactory
 from yorisoi.partners.tests.factories import OrganizationFactory
 from yorisoi.people.tests.factories import CertificateFactory, ExternalContactFactory, PersonFactory
 from yorisoi.records.tests.factories import ActivityFactory
@@ -38,6 +39,8 @@ def records(center, worker):
     CertificateFactory(person=person)
     ExternalContactFactory(person=person)
     OrganizationFactory(center=center, name="架空の自立準備ホームかえで", capacity=4)
+    MedicationFactory(person=person, supply_until=timezone.localdate() + dt.timedelta(days=3))
+    HealthCheckFactory(person=person, due_on=timezone.localdate() - dt.timedelta(days=2))
     return case, activity
 
 
@@ -62,6 +65,9 @@ def test_the_worker_s_main_pages_have_no_serious_accessibility_violation(logged_
         "record_history": f"/records/{activity.pk}/history/",
         "inbox": "/inbox/",
         "vacancies": f"/placements/vacancies/?case={case.pk}",
+        "medical_list": "/medical/",
+        "medical_person": f"/medical/persons/{case.person_id}/",
+        "medication_form": f"/medical/persons/{case.person_id}/medications/add/",
     })
     assert not problems, "axe-core:\n  " + "\n  ".join(problems)
 

@@ -48,7 +48,7 @@ BG = "BG"  # 403 with the break-the-glass form
 OBJECT_PAGES_WITH_BREAK_GLASS = (
     "person", "case", "activity", "family", "certificate", "external_contact", "flag",
     "placement", "inquiry", "connection", "assessment", "plan", "plan_action", "closure_request", "procedure",
-    "document", "follow_up",
+    "document", "follow_up", "medication", "appointment", "health_check", "urgent_route",
 )
 
 # URL namespaces not covered by the matrix, and why.
@@ -108,6 +108,31 @@ class World:
         from yorisoi.people.tests.factories import ExternalContactFactory
 
         return ExternalContactFactory(person=self.case.person)
+
+    # --- medical continuity ---
+    @functools.cached_property
+    def medication(self):
+        from yorisoi.medical.tests.factories import MedicationFactory
+
+        return MedicationFactory(person=self.case.person)
+
+    @functools.cached_property
+    def appointment(self):
+        from yorisoi.medical.tests.factories import AppointmentFactory
+
+        return AppointmentFactory(person=self.case.person)
+
+    @functools.cached_property
+    def health_check(self):
+        from yorisoi.medical.tests.factories import HealthCheckFactory
+
+        return HealthCheckFactory(person=self.case.person)
+
+    @functools.cached_property
+    def urgent_route(self):
+        from yorisoi.medical.tests.factories import UrgentRouteFactory
+
+        return UrgentRouteFactory(person=self.case.person)
 
     @functools.cached_property
     def twin_person(self):
@@ -596,6 +621,21 @@ MATRIX: dict[str, Row] = {
     "people:merge_confirm": on("person", "200 403 403 403 403",
                                kwargs=lambda w: {"pk": w.person.pk, "other_pk": w.twin_person.pk}),
     "people:merge_history": page("200 403 403 403 200"),
+    # --- medical continuity: health information (no clerks); auditors read, never write ---
+    "medical:continuity": page("200 200 200 403 200"),
+    "medical:person": on("person", "200 200 200 403 200"),
+    "medical:medication_add": on("person", "200 200 200 403 403"),
+    "medical:medication_edit": item("medication", "200 200 200 403 403"),
+    "medical:medication_delete": item("medication", "200 200 200 403 403"),
+    "medical:appointment_add": on("person", "200 200 200 403 403"),
+    "medical:appointment_edit": item("appointment", "200 200 200 403 403"),
+    "medical:appointment_delete": item("appointment", "200 200 200 403 403"),
+    "medical:check_add": on("person", "200 200 200 403 403"),
+    "medical:check_edit": item("health_check", "200 200 200 403 403"),
+    "medical:check_delete": item("health_check", "200 200 200 403 403"),
+    "medical:route_add": on("person", "200 200 200 403 403"),
+    "medical:route_edit": item("urgent_route", "200 200 200 403 403"),
+    "medical:route_delete": item("urgent_route", "200 200 200 403 403"),
     "people:family_add": on("person", "200 200 200 200 403"),
     "people:family_edit": item("family", "200 200 200 200 403"),
     "people:family_delete": item("family", "200 200 200 200 403"),

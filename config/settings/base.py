@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yorisoi.records",
     "yorisoi.partners",
     "yorisoi.procedures",
+    "yorisoi.medical",
     "yorisoi.placements",
     "yorisoi.intake",
     "yorisoi.planning",

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yorisoi.cases.models import OPEN_PHASES, CasePause, Phase
+from yorisoi.medical.models import CheckKind, HealthCheck, Medication
 from yorisoi.meetings import selectors as meeting_selectors
 from yorisoi.office import selectors as office_selectors
 from yorisoi.people.models import CertificateKind, DisabilityCertificate
@@ -71,11 +72,13 @@ KINDS: dict[str, Kind] = {
     "certificate": Kind("手帳の更新", "更新手続きの期限", 6),
     "agreement": Kind("取り決め", "取り決めの終了", 7),
     "approval": Kind("決裁", "決裁", 8),
+    "medication": Kind("常用薬", "通院・服薬の確認", 2),
+    "health_check": Kind("健診", "健診の期限", 6),
     "vehicle": Kind("車両の点検", "車両の点検・保険の期限", 6),
     "incident": Kind("漏えい等の報告", "報告の期限", 0),
 }
 CASE_KINDS = ("protection", "release", "procedure", "plan_action", "follow_up", "carried_follow_up", "recontact",
-              "plan_review", "certificate", "meeting", "meeting_action")
+              "plan_review", "certificate", "meeting", "meeting_action", "medication", "health_check")
 # Kinds that are events on a day (a meeting), not deadlines: never overdue, listed from a given day on.
 EVENT_KINDS = ("meeting",)
 CLERK_KINDS = ("procedure", "certificate")
@@ -297,6 +300,41 @@ def _certificates(user, today, until, mine) -> list[Item]:
     return items
 
 
+def _medical_rows(model, user, today, until, mine, date_field: str, **filters):
+    """Rows of a medical model (医療連携) on the persons the user may open who have an open case in scope, dated
+    on or before `until`; each names the person's most recent open case. One query."""
+    open_cases = _open_cases(user, mine)
+    latest_case = open_cases.filter(person_id=OuterRef("person_id")).order_by("-referral_date", "-id")
+    return (policy.of_center(model, user)
+            .filter(person__in=policy.persons_for(user).values("pk"), person_id__in=open_cases.values("person_id"),
+                    **{f"{date_field}__isnull": False, f"{date_field}__lte": until}, **filters)
+            .annotate(case_id=Subquery(latest_case.values("pk")[:1]),
+                      case_number=Subquery(latest_case.values("number")[:1]))
+            .order_by(date_field, "id")
+            .values("pk", date_field, "person_id", "person__family_name", "person__given_name", "case_id",
+                    "case_number", *(("kind",) if model is HealthCheck else ())))
+
+
+def _medical_item(r, *, kind: str, day: dt.date, title: str, today: dt.date, anchor: str) -> Item:
+    return Item(date=day, kind=kind, title=title, days_left=(day - today).days,
+                url=reverse("medical:person", args=[r["person_id"]]) + anchor, key=f"{kind}-{r['pk']}",
+                case_id=r["case_id"], case_number=r["case_number"] or "", person_id=r["person_id"],
+                person_name=_name(r["person__family_name"], r["person__given_name"]))
+
+
+def _medications(user, today, until, mine) -> list[Item]:
+    """The last day of a regular medicine's supply (no drug name: the title stays neutral)."""
+    rows = _medical_rows(Medication, user, today, until, mine, "supply_until", ended_on__isnull=True)
+    return [_medical_item(r, kind="medication", day=r["supply_until"], title="常用薬の手持ちが切れる日",
+                          today=today, anchor="#medical-medications") for r in rows]
+
+
+def _health_checks(user, today, until, mine) -> list[Item]:
+    rows = _medical_rows(HealthCheck, user, today, until, mine, "due_on", done_on__isnull=True)
+    return [_medical_item(r, kind="health_check", day=r["due_on"], title=f"{CheckKind(r['kind']).label}の期限",
+                          today=today, anchor="#medical-checks") for r in rows]
+
+
 def _latest_revision() -> Subquery:
     """The newest revision of the plan's case: the version in force or being written (older ones are history)."""
     return Subquery(SupportPlan.objects.filter(case_id=OuterRef("case_id")).order_by("-revision")
@@ -408,7 +446,7 @@ _READERS = {
     "recontact": _recontacts, "protection": _protections,
     "release": _releases,
     "certificate": _certificates, "plan_action": _plan_actions, "plan_review": _plan_reviews,
-    "agreement": _agreements,
+    "agreement": _agreements, "medication": _medications, "health_check": _health_checks,
     "vehicle": _office_items("vehicle"), "incident": _office_items("incident"),
 }
 

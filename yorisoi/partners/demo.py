@@ -108,14 +108,20 @@ def _directory_rows(prefecture: str) -> list[dict]:
     add("health_center", f"{prefecture} あおば保健所", "あおば市", "精神保健福祉担当")
     add("health_center", "さくら市保健センター", "さくら市")
     add("hospital", f"{pref}県立こころの医療センター", "さくら市", "地域連携室",
-        notes="精神科。医療保護入院の相談は地域連携室のPSWへ")
+        notes="精神科。医療保護入院の相談は地域連携室のPSWへ", is_medical_partner=True, offers_psychiatry=True,
+        accepts_emergencies=True)
     add("hospital", "社会福祉法人 みどり済生会病院", "みどり市", "医療福祉相談室", offers_free_low_cost_care=True,
-        notes="無料低額診療事業を実施。受診前にMSWへ電話")
-    add("hospital", "あおば市民病院", "あおば市", "地域医療連携室")
+        notes="無料低額診療事業を実施。受診前にMSWへ電話", is_medical_partner=True, offers_internal_medicine=True,
+        offers_dentistry=True, accepts_emergencies=True)
+    add("hospital", "あおば市民病院", "あおば市", "地域医療連携室", offers_internal_medicine=True,
+        accepts_emergencies=True)
     add("hospital", "ひかり内科クリニック", "ひかり町",
-        opening_hours="月〜土 9:00〜12:00、15:00〜18:00（木・土午後休診）")
-    add("hospital", "さくらメンタルクリニック", "さくら市", notes="初診は予約制（2〜3週間待ち）")
-    add("hospital", "かわせみ診療所", "かわせみ町", offers_free_low_cost_care=True)
+        opening_hours="月〜土 9:00〜12:00、15:00〜18:00（木・土午後休診）", is_medical_partner=True,
+        offers_internal_medicine=True)
+    add("hospital", "さくらメンタルクリニック", "さくら市", notes="初診は予約制（2〜3週間待ち）",
+        offers_psychiatry=True)
+    add("hospital", "かわせみ診療所", "かわせみ町", offers_free_low_cost_care=True, offers_internal_medicine=True,
+        offers_dentistry=True)
     # welfare providers
     add("welfare_provider", "就労継続支援B型 みどり工房", "みどり市", service_kinds="就労継続支援B型")
     add("welfare_provider", "ワークス あおば", "あおば市", service_kinds="就労継続支援A型、就労移行支援")

@@ -15,7 +15,7 @@ from yorisoi.common.text import CleanFormCharField
 from yorisoi.privacy import policy
 
 from . import selectors, services
-from .models import Organization, OrganizationContact, OrganizationKind, Outreach, PostEndReason
+from .models import MEDICAL_FEATURES, Organization, OrganizationContact, OrganizationKind, Outreach, PostEndReason
 from .normalize import InvalidValue, normalize_phone, normalize_postal_code
 
 
@@ -213,11 +213,13 @@ class OrganizationListQuery(QueryForm):
     municipality = QueryTextField(label="市区町村", max_length=50)
     q = QueryTextField(label="検索語")
     inactive = forms.BooleanField(label="終了した機関も表示", required=False)
+    care = forms.ChoiceField(label="医療", required=False, initial="",
+                             choices=[("", "指定なし"), *MEDICAL_FEATURES])
 
     def filters(self) -> dict:
         values = self.values
         return {"kind_id": values["kind"], "municipality": values["municipality"], "query": values["q"],
-                "include_inactive": self.data.get("inactive") == "1"}
+                "include_inactive": self.data.get("inactive") == "1", "care": values["care"]}
 
 
 DORMANT_PERIODS = [(90, "3か月"), (180, "半年"), (365, "1年"), (730, "2年")]

@@ -103,6 +103,14 @@ class Organization(CenterOwnedModel, VersionedModel):
     notes = CleanTextField("備考", blank=True)
     # kind-specific
     offers_free_low_cost_care = models.BooleanField("無料低額診療を行っている", default=False)
+    # medical partners (医療連携): what a worker looks for when a person needs care, medication or an urgent bed
+    is_medical_partner = models.BooleanField(
+        "協力医療機関", default=False,
+        help_text="受診・常用薬の処方・緊急時の受け入れについて、センターと協力関係がある医療機関")
+    offers_internal_medicine = models.BooleanField("内科", default=False)
+    offers_psychiatry = models.BooleanField("精神科・心療内科", default=False)
+    offers_dentistry = models.BooleanField("歯科", default=False)
+    accepts_emergencies = models.BooleanField("救急対応（夜間・休日の受け入れ）", default=False)
     service_kinds = CleanCharField("サービスの種類", max_length=300, blank=True,
                                      help_text="「、」で区切って入力（例：就労継続支援B型、共同生活援助）")
     # residential (used by the vacancy search; NULL = not known)
@@ -150,8 +158,19 @@ class Organization(CenterOwnedModel, VersionedModel):
         return f"{self.prefecture}{self.municipality}{self.address_line}"
 
     @property
+    def medical_features(self) -> list[str]:
+        """What a medical organization offers, as short labels for badges and pickers (協力・無料低額診療・精神科…)."""
+        return [label for name, label in MEDICAL_FEATURES if getattr(self, name)]
+
+    @property
     def service_kind_list(self) -> list[str]:
         return [s.strip() for s in self.service_kinds.replace(",", "、").split("、") if s.strip()]
+
+
+# The medical flags of an organization with their short labels, in the order of the badges.
+MEDICAL_FEATURES = [("is_medical_partner", "協力医療機関"), ("offers_free_low_cost_care", "無料低額診療"),
+                    ("offers_internal_medicine", "内科"), ("offers_psychiatry", "精神科"),
+                    ("offers_dentistry", "歯科"), ("accepts_emergencies", "救急対応")]
 
 
 class PostEndReason(models.TextChoices):

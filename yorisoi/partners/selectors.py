@@ -37,7 +37,7 @@ from yorisoi.common.kana import name_search_key
 from yorisoi.common.names import is_kana, reading_key
 from yorisoi.privacy.policy import areas
 
-from .models import KindGroup, Organization, OrganizationContact, OrganizationKind, Outreach
+from .models import MEDICAL_FEATURES, KindGroup, Organization, OrganizationContact, OrganizationKind, Outreach
 
 # --- an organization named in free text ------------------------------------------------------------------
 
@@ -95,6 +95,16 @@ def service_providers_for(user) -> QuerySet:
     """Organizations a person is connected to for a service (つなぎ): welfare, government, medical, employment,
     other; not justice agencies, not residential facilities."""
     return organizations_for(user).exclude(kind__group__in=[KindGroup.JUSTICE, KindGroup.RESIDENTIAL])
+
+
+def medical_organizations_for(user) -> QuerySet:
+    """Hospitals, clinics and health centers for a person's medication, appointments, health checks and urgent
+    route: the medical kinds and any organization marked with a medical flag; the center's partners first."""
+    medical = Q(kind__is_medical=True) | Q(kind__group=KindGroup.MEDICAL)
+    for name, _label in MEDICAL_FEATURES:
+        medical |= Q(**{name: True})
+    return (organizations_for(user).filter(medical).exclude(kind__group=KindGroup.JUSTICE).select_related("kind")
+            .order_by("-is_medical_partner", "name_kana", "name", "id"))
 
 
 def non_justice_for(user) -> QuerySet:
@@ -217,9 +227,12 @@ def relationship_history(*, user, organization: Organization, limit: int = 50) -
 
 
 def organization_list(*, user, kind_id: int | None = None, municipality: str = "", query: str = "",
-                      include_inactive: bool = False) -> QuerySet:
-    """The directory, filtered; each row carries `last_contact`. A constant number of queries."""
+                      include_inactive: bool = False, care: str = "") -> QuerySet:
+    """The directory, filtered; each row carries `last_contact`. A constant number of queries. `care`: one of the
+    medical flags (models.MEDICAL_FEATURES), e.g. offers_psychiatry for the clinics with a 精神科."""
     qs = organizations_for(user).select_related("kind")
+    if care in dict(MEDICAL_FEATURES):
+        qs = qs.filter(**{care: True})
     if not include_inactive:
         qs = qs.filter(active=True)
     if kind_id:

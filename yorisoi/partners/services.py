@@ -28,7 +28,8 @@ SECTION = "partners"
 
 ORGANIZATION_FIELDS = [
     "name", "name_kana", "kind", "department", "postal_code", "prefecture", "municipality", "address_line",
-    "phone", "fax", "email", "opening_hours", "notes", "offers_free_low_cost_care", "service_kinds",
+    "phone", "fax", "email", "opening_hours", "notes", "offers_free_low_cost_care", "is_medical_partner",
+    "offers_internal_medicine", "offers_psychiatry", "offers_dentistry", "accepts_emergencies", "service_kinds",
     "capacity", "accepts_sex", "accepts_age_min", "accepts_age_max", "accepts_physical_disability",
     "accepts_intellectual_disability", "accepts_mental_disability", "accepts_care_level", "smoking_allowed",
     "pets_allowed", "accepts_conditions", "active",

@@ -34,6 +34,7 @@ from .forms import (
     OutreachForm,
     OutreachListQuery,
 )
+from .models import MEDICAL_FEATURES
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 100  # entries of the relationship history on an organization's page
@@ -73,7 +74,7 @@ def organization_list(request):
     query_string.pop("page", None)
     context = _context(request, page=page, filters=filters, kinds=selectors.kinds_for(request.user),
                        municipalities=selectors.municipalities_for(request.user),
-                       query_string=query_string.urlencode())
+                       care_choices=MEDICAL_FEATURES, query_string=query_string.urlencode())
     template = "partners/organization_list.html"
     if request.htmx:
         template += "#organization-results"

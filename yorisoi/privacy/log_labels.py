@@ -38,6 +38,7 @@ SECTION_LABELS = {
     "office_training": "研修・研修計画", "office_trainees": "実習生の受け入れ",
     "trainee_not_assigned": "実習生に割り当てていないケース",
     "certificates": "障害者手帳", "external_contacts": "関係機関の担当者",
+    "medical": "医療（常用薬・受診予定・健診・緊急時の受診先）", "medical_list": "医療の確認の一覧",
     # consent and disclosure
     "consent": "同意", "consent_file": "同意書の写し", "consent_template": "同意書の文面",
     "disclosure": "第三者提供", "disclosure_document": "提供した書類", "disclosure_ledger": "第三者提供記録簿",

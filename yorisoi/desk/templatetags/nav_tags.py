@@ -16,6 +16,7 @@ from yorisoi.office.rules import office_access
 from yorisoi.planning import rules as planning_rules
 from yorisoi.planning import selectors as planning_selectors
 from yorisoi.privacy.policy import RULES
+from yorisoi.privacy.policy.areas import medical_access
 
 register = template.Library()
 
@@ -27,6 +28,7 @@ class SiteNav:
     approvals_pending: int = 0   # 決裁 waiting for this approver (not their own)
     meetings_url: str = ""       # 会議: the meetings, else (clerks) the morning board
     office_url: str = ""         # センター運営: vehicles, trip logs, devices, files, incidents, staffing
+    medical_url: str = ""        # 医療の確認: medication and visits not secured, health checks due (not for clerks)
     shows_outcomes: bool = False  # 成果: the outcomes dashboard (reports app)
     shows_directory: bool = False  # 関係機関, 空き状況 and the header search (not for hosted trainees)
 
@@ -54,6 +56,7 @@ def site_nav(context) -> SiteNav:
     return SiteNav(
         meetings_url=meetings_url,
         office_url=reverse("office:index") if office_access(user).can_view else "",
+        medical_url=reverse("medical:continuity") if medical_access(user).can_read else "",
         intake_url=intake_url,
         shows_approvals=may_approve or planning_rules.may_write(user),
         approvals_pending=planning_selectors.pending_count(user=user) if may_approve else 0,

@@ -5,12 +5,14 @@ import datetime as dt
 from django.utils import timezone
 
 from yorisoi.cases.tests.factories import CaseFactory
+from yorisoi.medical.tests.factories import HealthCheckFactory, MedicationFactory
 from yorisoi.people.tests.factories import CertificateFactory, PersonFactory
 from yorisoi.planning.models import ApprovalStatus
 from yorisoi.planning.tests.factories import ClosureRequestFactory, PlanActionFactory, SupportPlanFactory
 from yorisoi.procedures.tests.factories import CaseProcedureFactory, FollowUpFactory, UrgentProtectionFactory
 
-KINDS = ("procedure", "follow_up", "protection", "release", "certificate", "plan_action", "plan_review")
+KINDS = ("procedure", "follow_up", "protection", "release", "certificate", "plan_action", "plan_review", "medication",
+         "health_check")
 
 
 def add_items(case, day: dt.date, *, owner=None, kinds=KINDS) -> dict:
@@ -28,6 +30,10 @@ def add_items(case, day: dt.date, *, owner=None, kinds=KINDS) -> dict:
         made["release"] = case
     if "certificate" in kinds:
         made["certificate"] = CertificateFactory(person=case.person, renewal_due=day)
+    if "medication" in kinds:
+        made["medication"] = MedicationFactory(person=case.person, supply_until=day)
+    if "health_check" in kinds:
+        made["health_check"] = HealthCheckFactory(person=case.person, due_on=day)
     if "plan_action" in kinds or "plan_review" in kinds:
         plan = SupportPlanFactory(case=case, status=ApprovalStatus.APPROVED,
                                   review_date=day if "plan_review" in kinds else None)

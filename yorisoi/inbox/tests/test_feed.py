@@ -103,10 +103,11 @@ def test_feed_has_the_users_items_as_all_day_events_without_names(case, worker, 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     events = _events(response.content)
-    assert len(events) == 7
+    assert len(events) == 9  # the seven of the case and the two of 医療連携 (medicine, health check)
     summaries = sorted(str(e["SUMMARY"]) for e in events)
     assert f"手続き期限：ケース {case.number}" in summaries
     assert f"保護期間の終了：ケース {case.number}" in summaries
+    assert f"通院・服薬の確認：ケース {case.number}" in summaries  # no drug name, no "常用薬"
     for event in events:
         assert event["DTSTART"].dt == dt.date(2026, 11, 13) and event["DTEND"].dt == dt.date(2026, 11, 14)
         assert str(event["UID"]).endswith("@yorisoi") and event["DTSTAMP"].dt.tzinfo is not None
@@ -114,7 +115,7 @@ def test_feed_has_the_users_items_as_all_day_events_without_names(case, worker, 
     text = response.content.decode()
     for secret in (case.person.family_name, "生活保護", "療育", "更生緊急保護", "釈放", "架空の行動", "架空"):
         assert secret not in text, secret
-    assert len({str(e["UID"]) for e in events}) == 7
+    assert len({str(e["UID"]) for e in events}) == 9
 
 
 @time_machine.travel(NOW, tick=False)

@@ -61,13 +61,16 @@ def test_inbox_page_shows_every_kind_with_era_date_weekday_case_link_and_place_t
     made = add_items(case, TODAY)
     html = _rows(worker_client.get(reverse("inbox:index")))
     assert "令和8年11月10日（火）" in html
-    for label in ("手続き", "フォローアップ", "更生緊急保護", "釈放予定", "手帳の更新", "計画の行動", "計画の見直し"):
+    for label in ("手続き", "フォローアップ", "更生緊急保護", "釈放予定", "手帳の更新", "計画の行動", "計画の見直し",
+                  "常用薬", "健診"):
         assert f">{label}</span>" in html
     assert case.person.full_name in html and case.number in html
     assert reverse("procedures:case", args=[case.pk]) + f"#procedure-{made['procedure'].pk}" in html
     assert reverse("procedures:follow_ups", args=[case.pk]) + f"#follow-up-{made['follow_up'].pk}" in html
     assert reverse("procedures:protection", args=[case.pk]) in html
     assert reverse("people:detail", args=[case.person_id]) + "#certificates" in html
+    assert reverse("medical:person", args=[case.person_id]) + "#medical-medications" in html
+    assert reverse("medical:person", args=[case.person_id]) + "#medical-checks" in html
     plan = made["plan_review"]
     assert reverse("planning:plan_version", args=[case.pk, plan.pk]) + f"#action-{made['plan_action'].pk}" in html
     assert reverse("planning:plan", args=[case.pk]) in html

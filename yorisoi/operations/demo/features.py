@@ -39,6 +39,7 @@ from yorisoi.workflow import services as workflow
 from . import names, texts
 from .directory import RESIDENTIAL, Agency
 from .generator import JST_OFFSET, CaseHint
+from .medical import describe_medical
 from .office import describe_office
 
 # Directory kinds the persons' consent covers (partners.OrganizationKind codes).
@@ -437,6 +438,8 @@ class CaseDescriber:
         self._meetings(rng)
         self._registered_twice()
         describe_office(center=self.center, today=self.today, seed=self.seed, step=self.step)
+        describe_medical(cases=self.cases.values(), hospitals=self.of_kind("hospital"), today=self.today,
+                         seed=self.seed, step=self.step, fallback_actor=self.worker)
 
     def _provision(self, rng) -> None:
         """Sharing agreements with a consultation office (used once) and a hospital (ending soon), and one

@@ -92,13 +92,17 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind(
         PERSON, "対象者（氏名・連絡先・フェイスシート）",
         "氏名とフリガナ、通称、電話、郵便番号と町域・番地、帰住地の希望、本人の意向、健康と司法の記述、家族・緊急連絡先"
-        "（削除）、関係機関の担当者、手帳番号、緊急閲覧の理由。生年は年だけ、性別・市区町村・要介護度・手帳の種類と等級・"
+        "（削除）、医療（常用薬・受診予定・健診・緊急時の受診先：削除）、関係機関の担当者、手帳番号、緊急閲覧の理由。生年は年だけ、性別・市区町村・要介護度・手帳の種類と等級・"
         "司法上の立場と罪名の分類は統計のために残します。",
         (
             Target("people.person", ("id",), keep=frozenset({"prefecture", "municipality", "search_key"}),
                    replace={"family_name": lambda p: ANONYMISED_NAME, "given_name": _given_name,
                             "family_name_kana": lambda p: ANONYMISED_KANA, "birth_date": _birth_year_only}),
             Target("people.familycontact", _PERSON, delete=True),
+            Target("medical.medication", _PERSON, delete=True),
+            Target("medical.appointment", _PERSON, delete=True),
+            Target("medical.healthcheck", _PERSON, delete=True),
+            Target("medical.urgentroute", _PERSON, delete=True),
             Target("people.externalcontact", _PERSON),
             Target("people.disabilitycertificate", _PERSON, keep=frozenset({"grade", "issuing_prefecture"})),
             Target("privacy.breakglassgrant", ("person_id", "case__person_id")),

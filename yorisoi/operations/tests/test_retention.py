@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from yorisoi.cases.models import ClosureOutcome, Phase
 from yorisoi.cases.tests.factories import CaseFactory, CaseFlagFactory
+from yorisoi.medical.models import Medication, UrgentRoute
+from yorisoi.medical.tests.factories import MedicationFactory, UrgentRouteFactory
 from yorisoi.operations.retention import anonymise
 from yorisoi.operations.retention.kinds import ANONYMISED_NAME, KINDS
 from yorisoi.operations.retention.rules import rules_for
@@ -39,6 +41,8 @@ def expired(center, worker):
     person = case.person
     ActivityFactory(case=case, author=worker, narrative=f"{NAME}さんと面接した（架空）", counterpart="本人の姉（架空）")
     FamilyContactFactory(person=person, name="鷲羽山 花子")
+    MedicationFactory(person=person, name="架空錠（鷲羽山さん用）")
+    UrgentRouteFactory(person=person, note="鷲羽山さんの保険証は引き出し")
     ExternalContactFactory(person=person, name="架空 観察官")
     CaseFlagFactory(case=case, label="本人が名付けた独自の注意（架空）", instruction="鷲羽山さんの元交際相手に注意")
     person.refresh_from_db()
@@ -63,6 +67,8 @@ def test_an_expired_person_is_anonymised_in_every_related_record_keeping_birth_y
     assert NAME not in activity.narrative and activity.counterpart == ""
     assert activity.kind and activity.occurred_at  # kind and date stay
     assert not FamilyContact._base_manager.filter(person=person).exists()  # deleted
+    assert not Medication.objects.filter(person=person).exists()  # 医療連携: deleted
+    assert not UrgentRoute.objects.filter(person=person).exists()
     external = person.external_contacts.get()
     assert "観察官" not in external.name
     flag = person.cases.get().flags.get()

@@ -309,6 +309,13 @@ def test_the_small_demo_of_make_run_shows_every_feature():
     assert all(trip.checks_complete for trip in Trip.objects.filter(center=center))
     assert Incident.objects.get(center=center).wipe_confirmed
     assert {"vehicle", "incident"} <= kinds
+    # 医療連携: the list of medication and visits not secured and health checks due is not empty
+    from yorisoi.medical.selectors import continuity_list
+
+    continuity = continuity_list(user=Staff.objects.get(username="kanri"), today=TODAY, days=14, check_days=30)
+    assert continuity.supply and continuity.unbooked and continuity.checks
+    assert {m.state for m in continuity.supply} >= {"out", "unknown"}
+    assert Organization.objects.filter(center=center, is_medical_partner=True).exists()
 
 
 def test_persons_live_in_the_prefecture_of_the_directory_and_their_agencies_are_its_organizations():

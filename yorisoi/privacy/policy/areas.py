@@ -376,3 +376,19 @@ def may_revoke_token(user: Actor, token) -> bool:
     if not _in_center(user):
         return False
     return token.staff_id == user.pk or (user.role == Role.DIRECTOR and token.staff.center_id == user.center_id)
+
+
+# --- medical continuity (医療連携: regular medication, appointments, health checks, the urgent route) ----------
+
+
+@dataclass(frozen=True)
+class MedicalAccess:
+    can_read: bool = False  # a person's medication, appointments, health checks and urgent route; the center's list
+    can_write: bool = False
+
+
+def medical_access(user: Actor, access: Access | None = None) -> MedicalAccess:
+    """Medication and appointments are health information (要配慮個人情報): the rule of the face sheet's health section.
+    Directors and workers read and write; auditors read; clerks see nothing of it (their face sheet has no health)."""
+    access = access if access is not None else access_for(user)
+    return MedicalAccess(can_read=access.can_see_health, can_write=access.can_see_health and access.can_edit)

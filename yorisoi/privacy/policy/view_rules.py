@@ -106,6 +106,10 @@ RULES: dict[str, ViewRule] = {
     "placements.view": ViewRule("居所・空き状況・受入照会の閲覧（センターの職員）"),
     "placements.write": ViewRule("居所・受入照会・つなぎ・空き状況の記入（管理者・相談員・事務）", roles=EDITORS),
     "placements.connection": ViewRule("つなぎの閲覧（センターの職員）と編集（管理者・相談員・事務）"),
+    # --- medical continuity (医療連携: health information, the rule of the face sheet's health section) ---
+    "medical.view": ViewRule("常用薬・受診予定・健診・緊急時の受診先と医療の確認の一覧の閲覧（管理者・相談員・閲覧）",
+                             roles=READERS_OF_CASEWORK),
+    "medical.write": ViewRule("常用薬・受診予定・健診・緊急時の受診先の記入（管理者・相談員）", roles=CASEWORK),
     # --- partners ---
     "directory.view": ViewRule("関係機関の名簿の閲覧・出力（センターの職員）"),
     "directory.edit": ViewRule("関係機関の名簿の編集・取込（管理者・相談員・事務）", roles=EDITORS),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedicalConfig(AppConfig):
+    name = "yorisoi.medical"
+    verbose_name = "医療連携"
