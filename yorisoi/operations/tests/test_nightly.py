@@ -30,11 +30,7 @@ TOKYO = dt.timezone(dt.timedelta(hours=9))
 BEFORE = dt.datetime(2026, 12, 8, 1, 0, tzinfo=TOKYO)
 NIGHT = dt.datetime(2026, 12, 8, 2, 45, tzinfo=TOKYO)
 EVERY_JOB = {"audit_verify", "anonymise_expired", "purge_deleted", "purge_disclosure_records", "prune_task_results",
-<<<<<<< HEAD
-             "remove_export_files", "refresh_planner_statistics"}
-=======
-             "remove_export_files", "expire_trainees"}
->>>>>>> trainees
+             "remove_export_files", "refresh_planner_statistics", "expire_trainees"}
 
 
 
