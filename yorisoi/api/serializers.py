@@ -196,6 +196,16 @@ class FollowUpUpdateSerializer(FollowUpSerializer):
         read_only_fields = [f for f in FollowUpSerializer.Meta.read_only_fields if f != "status"]
 
 
+class FollowUpCompleteSerializer(ApiModelSerializer):
+    """記録して完了: the support record of the contact, and the follow-up's version as read."""
+
+    version = serializers.IntegerField(min_value=1, help_text="読み込んだときのフォローアップの version")
+
+    class Meta:
+        model = Activity
+        fields = ["version", *ACTIVITY_FIELDS]
+
+
 # --- directory and meetings (read only) -----------------------------------------------------------------------------
 
 

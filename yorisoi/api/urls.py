@@ -10,7 +10,7 @@ app_name = "api"
 
 def _marked(view_class, actions: dict | None = None):
     view = view_class.as_view(actions) if actions else view_class.as_view()
-    get_action = (actions or {}).get("get", "get")
+    get_action = (actions or {}).get("get") or (actions or {}).get("post", "get")  # a POST-only URL: its action
     view._policy_rule = view_class.rules.get(get_action) or view_class.rules["*"]
     return view
 
@@ -29,6 +29,8 @@ urlpatterns = [
     *_resource("cases", views.CaseViewSet, "cases", writable=True),
     *_resource("records", views.ActivityViewSet, "records", writable=True),
     *_resource("follow-ups", views.FollowUpViewSet, "follow-ups", writable=True),
+    path("follow-ups/<int:pk>/complete/", _marked(views.FollowUpViewSet, {"post": "complete"}),
+         name="follow-ups-complete"),
     *_resource("organizations", views.OrganizationViewSet, "organizations", writable=False),
     *_resource("meetings", views.MeetingViewSet, "meetings", writable=False),
     path("statistics/", _marked(views.StatisticsView), name="statistics"),

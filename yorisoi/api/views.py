@@ -223,7 +223,7 @@ class ActivityViewSet(_Updates, PolicyViewSet):
 class FollowUpViewSet(_Updates, PolicyViewSet):
     doc_label = "フォローアップ"
     rules = {"list": "procedures.view", "retrieve": "procedures.view", "create": "procedures.write",
-             "update": "procedures.write", "partial_update": "procedures.write"}
+             "update": "procedures.write", "partial_update": "procedures.write", "complete": "records.write"}
     serializer_class = serializers.FollowUpSerializer
     update_serializer_class = serializers.FollowUpUpdateSerializer
     query_class = queries.FollowUpQuery
@@ -261,6 +261,19 @@ class FollowUpViewSet(_Updates, PolicyViewSet):
     def save_update(self, follow_up, version, values):
         return procedure_services.update_follow_up(actor=self.request.user, follow_up=follow_up,
                                                    expected_version=version, request=self.request, **values)
+
+    @extend_schema(request=serializers.FollowUpCompleteSerializer, responses=serializers.FollowUpSerializer,
+                   summary="記録して完了", description="連絡の支援経過記録を書き、フォローアップを完了にします（両方"
+                   "または何もしない）。version は読み込んだときのフォローアップの版で、古ければ 409 です。")
+    def complete(self, request, pk=None):
+        """The pages' 「記録して完了」 (complete_follow_up_with_record): the record and the completion together."""
+        follow_up = self.read_one(_pk(pk), "edit")
+        serializer = serializers.FollowUpCompleteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        done, _record = procedure_services.complete_follow_up_with_record(
+            actor=request.user, follow_up=follow_up, expected_version=_version(values), request=request, **values)
+        return Response(self.serializer_class(done, context=self.get_serializer_context()).data)
 
 
 # --- directory and meetings ----------------------------------------------------------------------------------------

@@ -3,18 +3,23 @@ writes. The same function checks the preview and, again, every row inside the co
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from yorisoi.common import names
-from yorisoi.common.eras import EraDateError, parse_date
+from yorisoi.common.eras import EraDateError, parse_date, parse_datetime
 from yorisoi.people.duplicates import EarlierRows, duplicate_candidates_many, near_dates, wanted_keys
 from yorisoi.people.models import Person
 from yorisoi.privacy import policy
+from yorisoi.procedures.models import FollowUp
+from yorisoi.records.models import Activity
+from yorisoi.records.services import FUTURE_MESSAGE
 
 from .fields import Field, field_map, fields_for, guess, heading_key
 from .models import ImportedRow, ImportTarget
@@ -96,6 +101,7 @@ class RowChecker:
         self._first_line: dict[bytes, int] = {}
         self._earlier = EarlierRows()  # the file's persons so far, for same-person candidates among its rows
         self._persons = policy.persons_for(actor)
+        self._cases = policy.cases_for(actor)
 
     # --- cells -> values ---
 
@@ -118,6 +124,8 @@ class RowChecker:
             if unicodedata.normalize("NFKC", text) != text:
                 row.notes.append(f"{f.label}：全角の数字を半角に直しました")
             return day
+        if f.kind in ("datetime", "time"):
+            return self._moment(f, text, row)
         if f.kind == "choice":
             if not text:
                 return ""
@@ -134,6 +142,21 @@ class RowChecker:
             return ""
         raise AssertionError(f.kind)
 
+    def _moment(self, f: Field, text: str, row: CheckedRow):
+        """A date with its time (datetime: (date, time or None)) or a time alone (time)."""
+        if not text:
+            return None
+        try:
+            if f.kind == "time":
+                return parse_datetime(f"2000-01-01 {text}")[1]
+            try:
+                return parse_datetime(text)
+            except EraDateError:
+                return parse_date(text), None  # a date alone: the time may be in its own column
+        except EraDateError as error:
+            row.problems.append(f"{f.label}：{str(error).replace('2000年1月1日', '')}")
+            return None
+
     def check_many(self, items: list[tuple[int, list]]) -> list[CheckedRow]:
         """Check a chunk of rows: each row alone, then the look-ups for the whole chunk at once (rows already
         imported; for persons, the same-name candidates by people.duplicates)."""
@@ -147,8 +170,8 @@ class RowChecker:
             row.already = row.row_key in done
             if not row.already:
                 self._remember(row, row.identity)
-                if row.same_as_line and self.target == ImportTarget.CASES:
-                    row.problems.append(f"{row.same_as_line}行目と同じケースです")
+                if row.same_as_line and self.target != ImportTarget.PERSONS:
+                    row.problems.append(f"{row.same_as_line}行目と同じ{ImportTarget(self.target).label}です")
                 fresh.append(row)
         if self.check_duplicates and self.target == ImportTarget.PERSONS and fresh:
             found = duplicate_candidates_many(actor=self.actor, wanted=[row.values for row in fresh])
@@ -192,10 +215,8 @@ class RowChecker:
             texts[key] = value
             row.shown[f.label] = value
         converted = {key: self._convert(self.fields[key], text, row) for key, text in texts.items()}
-        if self.target == ImportTarget.PERSONS:
-            self._person(row, converted)
-        else:
-            self._case(row, converted)
+        {ImportTarget.PERSONS: self._person, ImportTarget.CASES: self._case, ImportTarget.RECORDS: self._record,
+         ImportTarget.FOLLOW_UPS: self._follow_up}[self.target](row, converted)
         return row
 
     def is_blank(self, cells: list) -> bool:
@@ -248,6 +269,74 @@ class RowChecker:
         identity = f"{person.pk if person else ''}|{values.get('kind', '')}|{values.get('referral_date') or ''}"
         row.row_key = f"id:{external}" if external else "h:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
         row.identity = "c|" + identity
+
+    # --- support records and follow-ups (of cases already in yorisoi) ---
+
+    def _record(self, row: CheckedRow, c: dict) -> None:
+        case = self._find_case(row, c)
+        when = c.get("occurred_at")
+        occurred_at = None
+        if when:
+            day, time = when
+            time = time or c.get("occurred_time")
+            if time is None:
+                time = dt.time(0, 0)
+                row.notes.append("時刻がないため 0:00 として取り込みます")
+            occurred_at = timezone.make_aware(dt.datetime.combine(day, time))
+            if occurred_at > timezone.now():
+                row.problems.append(f"日時：{FUTURE_MESSAGE}")
+        elif not any(p.startswith("日時") for p in row.problems):
+            row.problems.append("日時がありません")
+        values = {"occurred_at": occurred_at, "kind": c.get("kind") or "", "counterpart": c.get("counterpart", ""),
+                  "narrative": c.get("narrative", "")}
+        for key, label in (("kind", "支援の方法"), ("narrative", "内容")):
+            if not values[key] and not any(p.startswith(label) for p in row.problems):
+                row.problems.append(f"{label}がありません")
+        if case is not None and occurred_at and values["kind"] and values["narrative"]:
+            _model_problems(Activity(center_id=case.center_id, case=case, person_id=case.person_id, **values), row,
+                            exclude=["center", "case", "person", "author", "updated_by", "organization"])
+        row.values = {**values, "case_id": case.pk if case else None}
+        digest = hashlib.sha256(values["narrative"].encode()).hexdigest()[:16]
+        self._keys(row, c, f"{case.pk if case else ''}|{occurred_at.isoformat() if occurred_at else ''}|{digest}",
+                   "r")
+
+    def _follow_up(self, row: CheckedRow, c: dict) -> None:
+        case = self._find_case(row, c)
+        values = {"target": c.get("target") or "", "due_date": c.get("due_date"), "notes": c.get("notes", "")}
+        for key, label in (("target", "確認先"), ("due_date", "予定日")):
+            if not values[key] and not any(p.startswith(label) for p in row.problems):
+                row.problems.append(f"{label}がありません")
+        if case is not None and values["target"] and values["due_date"]:
+            _model_problems(FollowUp(center_id=case.center_id, case=case, **values), row,
+                            exclude=["center", "case", "organization", "activity", "created_by", "updated_by"])
+        row.values = {**values, "case_id": case.pk if case else None}
+        self._keys(row, c, f"{case.pk if case else ''}|{values['target']}|{values['due_date'] or ''}", "f")
+
+    def _keys(self, row: CheckedRow, c: dict, identity: str, prefix: str) -> None:
+        external = _normal_id(c.get("external_id", ""))
+        row.row_key = f"id:{external}" if external else "h:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+        row.identity = f"{prefix}|{identity}"
+
+    def _find_case(self, row: CheckedRow, c: dict):
+        """The case a record or follow-up belongs to: by its yorisoi number, or by the external id of the case
+        import that made it; only a case the importing user may see."""
+        number = _normal_id(c.get("case_number", ""))
+        external = _normal_id(c.get("case_external_id", ""))
+        if number:
+            case = self._cases.filter(number=number).first()
+            if case is None:
+                row.problems.append(f"ケース番号『{number}』の支援ケースが見つかりません")
+            return case
+        if external:
+            imported = policy.of_center(ImportedRow, self.actor).filter(target=ImportTarget.CASES,
+                                                                        row_key=f"id:{external}").first()
+            case = self._cases.filter(pk=imported.object_id).first() if imported else None
+            if case is None:
+                row.problems.append(f"外部ケースID『{external}』の支援ケースが見つかりません（先に支援ケースを取り込んで"
+                                    "ください）")
+            return case
+        row.problems.append("支援ケースを特定できません（ケース番号または外部ケースIDを入れてください）")
+        return None
 
     def _find_person(self, row: CheckedRow, c: dict):
         external = _normal_id(c.get("person_external_id", ""))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from yorisoi.cases.models import CaseKind, ReferralSource, Urgency
 from yorisoi.common.kana import name_search_key
 from yorisoi.people.models import Sex
+from yorisoi.procedures.models import FollowUpTarget
+from yorisoi.records.models import ActivityKind
 
 from .models import ImportTarget
 
@@ -16,7 +18,7 @@ from .models import ImportTarget
 class Field:
     key: str
     label: str
-    kind: str = "text"  # text, date, digits, choice, id
+    kind: str = "text"  # text, date, datetime, time, digits, choice, id
     aliases: tuple[str, ...] = ()
     choices: tuple = ()  # (value, label) pairs for kind "choice"
     extra: tuple[str, ...] = ()  # other words accepted for a choice: ("male:男", …)
@@ -65,10 +67,45 @@ CASE_FIELDS = [
     Field("urgency", "緊急度", "choice", ("urgency",), choices=tuple(Urgency.choices), example="通常"),
 ]
 
-FIELDS = {ImportTarget.PERSONS: PERSON_FIELDS, ImportTarget.CASES: CASE_FIELDS}
+# Records and follow-ups name their case by its yorisoi number (2026-0012) or by the external case id of an earlier
+# case import.
+_CASE_REFERENCE = [
+    Field("case_number", "ケース番号", "id", ("ケースNo", "ケース番号（yorisoi）", "case number"), example="2026-0001"),
+    Field("case_external_id", "外部ケースID", "id", ("ケースID", "ケース管理番号", "case id"), example="C-0001"),
+]
+
+RECORD_FIELDS = [
+    Field("external_id", "外部記録ID", "id", ("記録ID", "記録番号", "record id"), example="R-0001"),
+    *_CASE_REFERENCE,
+    Field("occurred_at", "日時", "datetime", ("日付", "年月日", "実施日", "記録日", "対応日", "date", "date time"),
+          example="令和8年4月1日 10:00"),
+    Field("occurred_time", "時刻", "time", ("時間", "開始時刻", "time"), example=""),
+    Field("kind", "支援の方法", "choice", ("方法", "種別", "手段", "支援方法", "kind"),
+          choices=tuple(ActivityKind.choices),
+          extra=("interview:面談", "phone:TEL", "phone:電話連絡", "visit:家庭訪問", "accompany:同行支援",
+                 "meeting:ケース会議", "paperwork:書類"), example="電話"),
+    Field("counterpart", "相手方", "text", ("相手", "連絡先", "対応者", "counterpart"), example="本人"),
+    Field("narrative", "内容", "text", ("支援内容", "経過", "記録", "内容・経過", "支援経過", "narrative", "note"),
+          example="電話で様子を聞いた。通院は続けている。"),
+]
+
+FOLLOW_UP_FIELDS = [
+    Field("external_id", "外部フォローアップID", "id", ("フォローアップID", "follow-up id"), example="F-0001"),
+    *_CASE_REFERENCE,
+    Field("target", "確認先", "choice", ("対象", "相手", "確認の相手", "target"), choices=tuple(FollowUpTarget.choices),
+          extra=("facility:施設", "facility:受入施設"), example="本人"),
+    Field("due_date", "予定日", "date", ("期日", "確認予定日", "フォローアップ予定日", "due date"),
+          example="令和8年5月1日"),
+    Field("notes", "メモ", "text", ("備考", "notes"), example=""),
+]
+
+FIELDS = {ImportTarget.PERSONS: PERSON_FIELDS, ImportTarget.CASES: CASE_FIELDS,
+          ImportTarget.RECORDS: RECORD_FIELDS, ImportTarget.FOLLOW_UPS: FOLLOW_UP_FIELDS}
 REQUIRED = {
     ImportTarget.PERSONS: ({"full_name", "family_name"}, {"full_kana", "family_name_kana"}),
     ImportTarget.CASES: ({"person_external_id", "full_name"}, {"kind"}, {"referral_source"}, {"referral_date"}),
+    ImportTarget.RECORDS: ({"case_number", "case_external_id"}, {"occurred_at"}, {"kind"}, {"narrative"}),
+    ImportTarget.FOLLOW_UPS: ({"case_number", "case_external_id"}, {"target"}, {"due_date"}),
 }
 
 

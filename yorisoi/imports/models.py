@@ -15,6 +15,8 @@ from yorisoi.common.text import CleanCharField
 class ImportTarget(models.TextChoices):
     PERSONS = "persons", "対象者"
     CASES = "cases", "支援ケース"
+    RECORDS = "records", "支援経過記録"
+    FOLLOW_UPS = "follow_ups", "フォローアップ（予定）"
 
 
 class BatchStatus(models.TextChoices):

@@ -82,9 +82,13 @@ def cell_text(value) -> str | object:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0):  # a support record's date and time in one cell
+            return value.strftime("%Y-%m-%d %H:%M")
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     text = clean_text(str(value)).strip()
     # The apostrophe an export put before formula-like text comes off again (common.text).
     return restore_formula_text(text)

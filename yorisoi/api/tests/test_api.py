@@ -10,7 +10,9 @@ from django.urls import reverse
 from yorisoi.cases.tests.factories import CaseFactory
 from yorisoi.people.tests.factories import PersonFactory
 from yorisoi.privacy.models import AccessAction, AccessLog
+from yorisoi.procedures.models import FollowUpStatus
 from yorisoi.procedures.tests.factories import FollowUpFactory
+from yorisoi.records.models import Activity
 
 from .helpers import token_client
 
@@ -197,6 +199,30 @@ def test_follow_ups_are_listed_and_moved_with_their_version(worker, case, other_
     assert moved.status_code == 200, moved.content
     assert client.patch(url, {"version": follow_up.version, "notes": "古い"},
                         content_type="application/json").status_code == 409
+
+
+def test_a_follow_up_is_completed_with_its_support_record_in_one_step(worker, case, other_case):
+    follow_up = FollowUpFactory(case=case)
+    client = token_client(worker)
+    url = reverse("api:follow-ups-complete", args=[follow_up.pk])
+    record = {"version": follow_up.version, "occurred_at": "2026-12-07T10:00:00+09:00", "kind": "phone",
+              "counterpart": "本人", "narrative": "電話で様子を聞いた。通院は続けている。"}
+    missing = client.post(url, {**record, "narrative": ""}, content_type="application/json")
+    assert missing.status_code == 400 and "narrative" in missing.json()["errors"]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.SCHEDULED and not Activity.objects.filter(case=case).exists()
+    done = client.post(url, record, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == FollowUpStatus.DONE and done.json()["activity"]
+    activity = Activity.objects.get(pk=done.json()["activity"])
+    assert activity.case_id == case.pk and "通院は続けている" in activity.narrative
+    again = client.post(url, {**record, "version": done.json()["version"]}, content_type="application/json")
+    assert again.status_code == 400  # done already: nothing more is written
+    assert client.post(url, record, content_type="application/json").status_code == 409  # the version read before
+    foreign = FollowUpFactory(case=other_case)
+    assert client.post(reverse("api:follow-ups-complete", args=[foreign.pk]), {**record, "version": foreign.version},
+                       content_type="application/json").status_code == 404
+    assert Activity.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.parametrize(("url_name", "query"), [
