@@ -149,30 +149,40 @@ def _wanted(keys: dict[str, str]) -> dict[str, str | None]:
 
 
 def _score_key_rows(rows, wanted: dict[str, str | None]) -> dict[int, tuple[int, str]]:
-    """person id → (score, reason) of the best of `rows` ((person id, kind, key) triples) for the query's keys."""
-    best: dict[int, tuple[int, str]] = {}
+    """person id → (score, reason) of the best of `rows` ((person id, kind, key) triples) for the query's keys.
+    A 300,000-person search scores over a thousand rows: the reason is written once per person, for its best."""
+    best: dict[int, tuple[int, str, bool]] = {}  # person id → (score, kind, prefix)
+    loose_targets = [t for t in (wanted["loose"], wanted["loose_reading"]) if t]
+    reading_targets = [t for t in (wanted["reading"],) if t]
+    name_targets = [t for t in (wanted["name"],) if t]
+    alias_targets = [t for t in (wanted["name"], wanted["reading"]) if t]
     for person_id, kind, key in rows:
-        label = SearchKeyKind(kind).label
+        if kind == "phone":
+            continue
         if kind == "loose":
-            targets = [wanted["loose"], wanted["loose_reading"]]
-            level, reason = Level.FUZZY, "似た表記・読み（異体字・濁点の違い）"
-        elif kind == "phone":
-            continue
+            targets, level = loose_targets, Level.FUZZY
         else:
-            targets = ([wanted["reading"]] if kind in _READING_KINDS
-                       else [wanted["name"], wanted["reading"]] if kind == "alias" else [wanted["name"]])
-            level, reason = Level.NORMALIZED, f"{label}が一致"
-        targets = [t for t in targets if t]
-        if any(key == t for t in targets):
-            score = level + _KIND_WEIGHT[kind] + 5
+            targets = (reading_targets if kind in _READING_KINDS else alias_targets if kind == "alias"
+                       else name_targets)
+            level = Level.NORMALIZED
+        if key in targets:
+            score, prefix = level + _KIND_WEIGHT[kind] + 5, False
         elif any(key.startswith(t) for t in targets):
-            score = (Level.PREFIX if kind != "loose" else Level.FUZZY) + _KIND_WEIGHT[kind]
-            reason = f"{label}が前方一致" if kind != "loose" else reason
+            score, prefix = (Level.PREFIX if kind != "loose" else Level.FUZZY) + _KIND_WEIGHT[kind], True
         else:
             continue
-        if score > best.get(person_id, (0, ""))[0]:
-            best[person_id] = (score, reason)
-    return best
+        if score > best.get(person_id, (0,))[0]:
+            best[person_id] = (score, kind, prefix)
+    return {person_id: (score, _key_reason(kind, prefix)) for person_id, (score, kind, prefix) in best.items()}
+
+
+_KIND_LABELS = dict(SearchKeyKind.choices)
+
+
+def _key_reason(kind: str, prefix: bool) -> str:
+    if kind == "loose":
+        return "似た表記・読み（異体字・濁点の違い）"
+    return f"{_KIND_LABELS[kind]}が{'前方一致' if prefix else '一致'}"
 
 
 def _match_key_rows(user, keys: dict[str, str]) -> dict[int, tuple[int, str]]:
@@ -243,6 +253,11 @@ def search_persons(*, user, query: str, limit: int = 20) -> list[PersonHit]:
         case_people = set(policy.cases_for(user).filter(number__in=parsed.case_numbers)
                           .values_list("person_id", flat=True)[:KEY_ROWS])
     ids = set(matched) | case_people
+    if parsed.dates and len(matched) > limit:
+        # With a birth date, the persons born then are read below (with their own keys) and outrank every other;
+        # of the persons matched by name alone only the best `limit` can still be shown: a common family name
+        # with a date no longer reads hundreds of namesakes.
+        ids = set(sorted(matched, key=lambda pk: (-matched[pk][0], pk))[:limit]) | case_people
     persons = _candidates(base.filter(pk__in=ids)) if ids else []
     if parsed.dates:
         born = base.filter(_date_q(parsed.dates))
