@@ -18,7 +18,7 @@ from yorisoi.people.duplicates import EarlierRows, duplicate_candidates_many, ne
 from yorisoi.people.models import Person
 from yorisoi.privacy import policy
 from yorisoi.procedures.models import FollowUp
-from yorisoi.records.models import Activity
+from yorisoi.records.models import Activity, ActivityKind
 from yorisoi.records.services import FUTURE_MESSAGE
 
 from .fields import Field, field_map, fields_for, guess, heading_key
@@ -146,15 +146,22 @@ class RowChecker:
         """A date with its time (datetime: (date, time or None)) or a time alone (time)."""
         if not text:
             return None
-        try:
-            if f.kind == "time":
-                return parse_datetime(f"2000-01-01 {text}")[1]
+        if f.kind == "time":
             try:
-                return parse_datetime(text)
-            except EraDateError:
-                return parse_date(text), None  # a date alone: the time may be in its own column
+                return parse_datetime(f"2000-01-01 {text}")[1]
+            except EraDateError as error:
+                message = str(error) if "時刻はありません" in str(error) or "午前・午後" in str(error) else \
+                    "時刻の形式が正しくありません（例：10:30、14時5分）。"
+                row.problems.append(f"{f.label}：{message}")
+                return None
+        try:
+            return parse_datetime(text)
+        except EraDateError:
+            pass
+        try:
+            return parse_date(text), None  # a date alone: the time may be in its own column
         except EraDateError as error:
-            row.problems.append(f"{f.label}：{str(error).replace('2000年1月1日', '')}")
+            row.problems.append(f"{f.label}：{error}")
             return None
 
     def check_many(self, items: list[tuple[int, list]]) -> list[CheckedRow]:
@@ -289,9 +296,11 @@ class RowChecker:
             row.problems.append("日時がありません")
         values = {"occurred_at": occurred_at, "kind": c.get("kind") or "", "counterpart": c.get("counterpart", ""),
                   "narrative": c.get("narrative", "")}
-        for key, label in (("kind", "支援の方法"), ("narrative", "内容")):
-            if not values[key] and not any(p.startswith(label) for p in row.problems):
-                row.problems.append(f"{label}がありません")
+        if not values["kind"] and not any(p.startswith("支援の方法") for p in row.problems):
+            values["kind"] = ActivityKind.OTHER  # many centers' sheets keep the date and the text only
+            row.notes.append("支援の方法がないため「その他」として取り込みます")
+        if not values["narrative"]:
+            row.problems.append("内容がありません")
         if case is not None and occurred_at and values["kind"] and values["narrative"]:
             _model_problems(Activity(center_id=case.center_id, case=case, person_id=case.person_id, **values), row,
                             exclude=["center", "case", "person", "author", "updated_by", "organization"])

@@ -104,7 +104,7 @@ FIELDS = {ImportTarget.PERSONS: PERSON_FIELDS, ImportTarget.CASES: CASE_FIELDS,
 REQUIRED = {
     ImportTarget.PERSONS: ({"full_name", "family_name"}, {"full_kana", "family_name_kana"}),
     ImportTarget.CASES: ({"person_external_id", "full_name"}, {"kind"}, {"referral_source"}, {"referral_date"}),
-    ImportTarget.RECORDS: ({"case_number", "case_external_id"}, {"occurred_at"}, {"kind"}, {"narrative"}),
+    ImportTarget.RECORDS: ({"case_number", "case_external_id"}, {"occurred_at"}, {"narrative"}),
     ImportTarget.FOLLOW_UPS: ({"case_number", "case_external_id"}, {"target"}, {"due_date"}),
 }
 

@@ -38,7 +38,7 @@ def test_records_are_imported_into_their_case_and_a_second_import_adds_nothing(d
     rows = [RECORD_HEADINGS,
             ["2026-0042", "令和8年11月2日", "10:30", "電話", "本人", "電話で様子を聞いた。"],
             ["２０２６－００４２", "2026/11/05 14:00", "", "訪問", "グループホーム", "居室で面談した。"],
-            ["2026-0042", "R8.11.9", "", "面談", "", "通院の同行を打ち合わせた。"]]
+            ["2026-0042", "R8.11.9", "", "", "", "通院の同行を打ち合わせた。"]]
     batch = check(director_client, director, xlsx_bytes(rows), target="records")
     assert batch.counts["new"] == 3, batch.errors
     commit(director_client, batch)
@@ -46,7 +46,7 @@ def test_records_are_imported_into_their_case_and_a_second_import_adds_nothing(d
     records = list(Activity.objects.filter(case=case).order_by("occurred_at"))
     assert [timezone.localtime(r.occurred_at).strftime("%m-%d %H:%M") for r in records] == [
         "11-02 10:30", "11-05 14:00", "11-09 00:00"]
-    assert [r.kind for r in records] == ["phone", "visit", "interview"]
+    assert [r.kind for r in records] == ["phone", "visit", "other"]  # no method given: その他
     assert {r.person_id for r in records} == {case.person_id}
     assert AccessLog.objects.filter(section="activity", person_id_value=case.person_id).count() == 3
     again = check(director_client, director, xlsx_bytes(rows), target="records")
@@ -60,14 +60,15 @@ def test_bad_record_rows_are_named_and_nothing_is_imported(director_client, dire
             ["2026-0900", "令和8年11月2日", "", "電話", "", "他センターのケース"],
             ["2026-0042", "令和8年12月24日", "", "電話", "", "未来の日付"],
             ["2026-0042", "令和8年2月30日", "", "電話", "", "ない日付"],
-            ["2026-0042", "令和8年11月3日", "25:00", "伝書鳩", "", ""]]
+            ["2026-0042", "令和8年11月3日", "25:00", "伝書鳩", "", ""],
+            ["2026-0042", "令和8年11月4日", "朝", "電話", "", "時刻が読めない"]]
     batch = check(director_client, director, csv_bytes(rows, encoding="cp932"), name="記録.csv", target="records")
-    assert batch.counts == {"total": 5, "new": 1, "already": 0, "error": 4, "duplicate": 0}
+    assert batch.counts == {"total": 6, "new": 1, "already": 0, "error": 5, "duplicate": 0}
     page = director_client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
     assert "ケース番号『2026-0900』の支援ケースが見つかりません" in page  # another center's case: as if missing
     assert "これからの予定は記録できません" in page and "存在しない日付です" in page
     assert "『伝書鳩』は選択肢にありません" in page and "内容がありません" in page
-    assert "時刻：25時0分という時刻はありません" in page
+    assert "時刻：25時0分という時刻はありません" in page and "時刻：時刻の形式が正しくありません" in page
     commit(director_client, batch)
     assert batch.status == BatchStatus.CHECKED  # a row with a problem must be fixed or skipped first
     assert not Activity.objects.filter(case__in=[case, foreign]).exists()
