@@ -952,7 +952,7 @@ MATRIX: dict[str, Row] = {
     "api:records-detail": on("activity", "200 200 200 403 200", assigned=403),
     "api:follow-ups-list": page("200 200 200 200 200"),
     "api:follow-ups-detail": on("follow_up", "200 200 200 200 200", assigned=403),
-    "api:follow-ups-complete": on("follow_up", "405 405 405 405 403"),  # POST only; auditors refused by the rule
+    "api:follow-ups-complete": on("follow_up", "405 405 405 403 403", outsider=405),  # POST only (its POST: 404)
     "api:organizations-list": page("200 200 200 200 200"),
     "api:organizations-detail": on("organization", "200 200 200 200 200"),
     "api:meetings-list": page("200 200 200 403 200"),

@@ -11,7 +11,10 @@ from yorisoi.privacy.policy.areas import may_use_api
 
 def rule_name(view, request) -> str:
     rules = getattr(view, "rules", None) or {}
-    action = getattr(view, "action", None) or request.method.lower()
+    action = getattr(view, "action", None)
+    if action is None:  # a method the URL does not map (a GET of a POST-only URL): its own action's rule, then 405
+        mapped = list((getattr(view, "action_map", None) or {}).values())
+        action = mapped[0] if mapped else request.method.lower()
     name = rules.get(action) or rules.get("*")
     if name is None:
         raise ValueError(f"{type(view).__name__} names no rule for {action}")
